@@ -1,0 +1,1 @@
+"""The `fleetgraph` command line."""

@@ -1,0 +1,67 @@
+"""Settings from environment variables (and an optional `.env` file).
+
+One `Settings` object is built by `get_settings()` and passed into the app
+factory; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("var") / "fleetgraph.sqlite3"
+DEV_JWT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - refused outside development
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}",
+        description="SQLAlchemy async URL: postgresql+asyncpg://... or sqlite+aiosqlite:///...",
+    )
+    database_pool_size: int = Field(default=10, ge=1, le=500)
+    redis_url: str | None = Field(
+        default=None, description="redis://... ; unset means the in-process cache."
+    )
+    log_level: str = "INFO"
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_ttl_seconds: int = Field(default=3600, ge=1)
+
+    # Demo data created by `serve` on an empty embedded database.
+    seed_on_empty: bool = True
+    demo_drivers: int = Field(default=1000, ge=0)
+    demo_trips_per_driver: int = Field(default=50, ge=0)
+    demo_seed: int = 42
+
+    # OpenTelemetry reads its own standard variables (OTEL_SERVICE_NAME,
+    # OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER, OTEL_SDK_DISABLED, ...);
+    # they are listed in README and not duplicated here.
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @model_validator(mode="after")
+    def _refuse_dev_secret_in_production(self) -> Settings:
+        if (
+            self.environment is Environment.PRODUCTION
+            and self.jwt_secret.get_secret_value() == DEV_JWT_SECRET
+        ):
+            raise ValueError("JWT_SECRET must be set in production")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class Trip(Base):
+    """A finished trip. Every keyset order (per driver and fleet-wide) has an index."""
+
+    __tablename__ = "trips"
+    __table_args__ = (
+        CheckConstraint("ended_at > started_at", name="window"),
+        CheckConstraint("distance_km > 0", name="distance"),
+        CheckConstraint("duration_s > 0", name="duration"),
+        CheckConstraint("safety_score BETWEEN 0 AND 100", name="safety_score"),
+        Index(None, "driver_id", "started_at", "id"),
+        Index(None, "driver_id", "distance_km", "id"),
+        Index(None, "driver_id", "safety_score", "id"),
+        Index(None, "started_at", "id"),
+        Index(None, "distance_km", "id"),
+        Index(None, "safety_score", "id"),
+        Index(None, "vehicle_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    driver_id: Mapped[int] = mapped_column(ForeignKey("drivers.id", ondelete="CASCADE"))
+    vehicle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("vehicles.id", ondelete="SET NULL")
+    )
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime]
+    distance_km: Mapped[float] = mapped_column(Float)
+    duration_s: Mapped[int]
+    safety_score: Mapped[int]
