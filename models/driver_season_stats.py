@@ -18,13 +18,7 @@ class DriverSeasonStats(Base):
     """
 
     __tablename__ = "driver_season_stats"
-    __table_args__ = (
-        Index(None, "season_id", "safety_score", "driver_id"),
-        Index(None, "season_id", "distance_km", "driver_id"),
-        Index(None, "season_id", "trips", "driver_id"),
-        Index(None, "season_id", "events_per_100km", "driver_id"),
-        Index(None, "driver_id"),
-    )
+    __table_args__ = (Index(None, "driver_id"),)
 
     season_id: Mapped[int] = mapped_column(
         ForeignKey("seasons.id", ondelete="CASCADE"), primary_key=True
@@ -43,3 +37,24 @@ class DriverSeasonStats(Base):
     speeding: Mapped[int]
     sharp_turn: Mapped[int]
     phone_use: Mapped[int]
+
+
+# Leaderboard orders: the metric in its direction, ties by driver id
+# ascending, so each page is one forward index scan within the season.
+_stats = DriverSeasonStats
+Index(
+    "ix_driver_season_stats_safety_score",
+    _stats.season_id,
+    _stats.safety_score.desc(),
+    _stats.driver_id,
+)
+Index(
+    "ix_driver_season_stats_distance", _stats.season_id, _stats.distance_km.desc(), _stats.driver_id
+)
+Index("ix_driver_season_stats_trips", _stats.season_id, _stats.trips.desc(), _stats.driver_id)
+Index(
+    "ix_driver_season_stats_events_per_100km",
+    _stats.season_id,
+    _stats.events_per_100km,
+    _stats.driver_id,
+)

@@ -28,9 +28,7 @@ class Trip(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     driver_id: Mapped[int] = mapped_column(ForeignKey("drivers.id", ondelete="CASCADE"))
-    vehicle_id: Mapped[int | None] = mapped_column(
-        ForeignKey("vehicles.id", ondelete="SET NULL")
-    )
+    vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id", ondelete="SET NULL"))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime]
     distance_km: Mapped[float] = mapped_column(Float)

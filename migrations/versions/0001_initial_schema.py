@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 06:32:28.017311
+Create Date: 2026-11-24
 """
 
 from collections.abc import Sequence
@@ -85,30 +85,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("season_id", "driver_id", name=op.f("pk_driver_season_stats")),
     )
     op.create_index(
-        op.f("ix_driver_season_stats_driver_id"), "driver_season_stats", ["driver_id"], unique=False
-    )
-    op.create_index(
-        op.f("ix_driver_season_stats_season_id_distance_km_driver_id"),
+        "ix_driver_season_stats_distance",
         "driver_season_stats",
-        ["season_id", "distance_km", "driver_id"],
+        ["season_id", sa.literal_column("distance_km DESC"), "driver_id"],
         unique=False,
     )
     op.create_index(
-        op.f("ix_driver_season_stats_season_id_events_per_100km_driver_id"),
+        op.f("ix_driver_season_stats_driver_id"), "driver_season_stats", ["driver_id"], unique=False
+    )
+    op.create_index(
+        "ix_driver_season_stats_events_per_100km",
         "driver_season_stats",
         ["season_id", "events_per_100km", "driver_id"],
         unique=False,
     )
     op.create_index(
-        op.f("ix_driver_season_stats_season_id_safety_score_driver_id"),
+        "ix_driver_season_stats_safety_score",
         "driver_season_stats",
-        ["season_id", "safety_score", "driver_id"],
+        ["season_id", sa.literal_column("safety_score DESC"), "driver_id"],
         unique=False,
     )
     op.create_index(
-        op.f("ix_driver_season_stats_season_id_trips_driver_id"),
+        "ix_driver_season_stats_trips",
         "driver_season_stats",
-        ["season_id", "trips", "driver_id"],
+        ["season_id", sa.literal_column("trips DESC"), "driver_id"],
         unique=False,
     )
     op.create_table(
@@ -249,22 +249,11 @@ def downgrade() -> None:
     op.drop_table("vehicles")
     op.drop_index(op.f("ix_risk_scores_driver_id_computed_at_id"), table_name="risk_scores")
     op.drop_table("risk_scores")
-    op.drop_index(
-        op.f("ix_driver_season_stats_season_id_trips_driver_id"), table_name="driver_season_stats"
-    )
-    op.drop_index(
-        op.f("ix_driver_season_stats_season_id_safety_score_driver_id"),
-        table_name="driver_season_stats",
-    )
-    op.drop_index(
-        op.f("ix_driver_season_stats_season_id_events_per_100km_driver_id"),
-        table_name="driver_season_stats",
-    )
-    op.drop_index(
-        op.f("ix_driver_season_stats_season_id_distance_km_driver_id"),
-        table_name="driver_season_stats",
-    )
+    op.drop_index("ix_driver_season_stats_trips", table_name="driver_season_stats")
+    op.drop_index("ix_driver_season_stats_safety_score", table_name="driver_season_stats")
+    op.drop_index("ix_driver_season_stats_events_per_100km", table_name="driver_season_stats")
     op.drop_index(op.f("ix_driver_season_stats_driver_id"), table_name="driver_season_stats")
+    op.drop_index("ix_driver_season_stats_distance", table_name="driver_season_stats")
     op.drop_table("driver_season_stats")
     op.drop_index(op.f("ix_seasons_starts_at_ends_at"), table_name="seasons")
     op.drop_table("seasons")
