@@ -53,9 +53,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("seed", help="load deterministic demo data")
     seed.add_argument("--drivers", type=_bounded_int(0, MAX_DRIVERS), default=1000)
-    seed.add_argument(
-        "--trips-per-driver", type=_bounded_int(0, MAX_TRIPS_PER_DRIVER), default=50
-    )
+    seed.add_argument("--trips-per-driver", type=_bounded_int(0, MAX_TRIPS_PER_DRIVER), default=50)
     seed.add_argument("--seed", type=_bounded_int(0, 2**31 - 1), default=42)
     seed.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     seed.add_argument("--force", action="store_true", help="replace existing data")
@@ -140,7 +138,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(1) from None
     except ValueError as exc:  # pydantic ValidationError is a ValueError
         first = str(exc).strip().splitlines()
-        print(f"fleetgraph {args.command}: invalid settings: {' '.join(first[:3])}", file=sys.stderr)
+        print(
+            f"fleetgraph {args.command}: invalid settings: {' '.join(first[:3])}", file=sys.stderr
+        )
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None

@@ -14,7 +14,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var") / "fleetgraph.sqlite3"
-DEV_JWT_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - refused outside development
+DEV_JWT_SECRET = "dev-insecure-secret-change-me"
 
 
 class Environment(StrEnum):

@@ -53,8 +53,12 @@ async def _admin_execute(admin: URL, sql: str) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(
-        host=admin.host, port=admin.port or 5432, user=admin.username,
-        password=admin.password, database=admin.database or "postgres", timeout=5,
+        host=admin.host,
+        port=admin.port or 5432,
+        user=admin.username,
+        password=admin.password,
+        database=admin.database or "postgres",
+        timeout=5,
     )
     try:
         await conn.execute(sql)

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -213,7 +212,8 @@ def upgrade() -> None:
         sa.Column("severity", sa.Integer(), nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('HARSH_BRAKING', 'RAPID_ACCELERATION', 'SPEEDING', 'SHARP_TURN', 'PHONE_USE')",
+            "kind IN ('HARSH_BRAKING', 'RAPID_ACCELERATION', 'SPEEDING', 'SHARP_TURN', "
+            "'PHONE_USE')",
             name=op.f("ck_safety_events_kind"),
         ),
         sa.CheckConstraint("severity BETWEEN 1 AND 5", name=op.f("ck_safety_events_severity")),

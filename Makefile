@@ -1,0 +1,57 @@
+# Developer entry points. Needs only Python 3.11+ and make: the first target
+# run creates $(VENV) and installs the project into it; later runs reinstall
+# only when pyproject.toml changes. Extra CLI flags go in ARGS, e.g.
+#   make seed ARGS="--drivers 10000 --trips-per-driver 100"
+
+PYTHON ?= python3
+VENV ?= .venv
+ARGS ?=
+
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install serve test lint migrate seed bench clean
+
+help:
+	@echo "make serve    serve the API (GraphiQL at http://127.0.0.1:8000/graphql)"
+	@echo "make test     run the test suite"
+	@echo "make lint     ruff check, ruff format --check, mypy"
+	@echo "make migrate  upgrade the database schema (DATABASE_URL)"
+	@echo "make seed     load demo data (ARGS=\"--drivers N --trips-per-driver M\")"
+	@echo "make bench    run the benchmarks (bench/run.py)"
+	@echo "make clean    remove the venv, caches and the local database in var/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Order-only on the interpreter: its mtime is the system Python's, not the venv's.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/fleetgraph serve $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/pytest -q $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+migrate: $(STAMP)
+	$(BIN)/fleetgraph migrate $(ARGS)
+
+seed: $(STAMP)
+	$(BIN)/fleetgraph seed $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) var build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/out
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,48 @@
+"""`fleetgraph serve`: prepare the embedded database, then run uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import uvicorn
+
+from config import Settings
+
+
+async def _prepare_embedded(settings: Settings) -> None:
+    """On SQLite: migrate, and seed the demo data when the database is empty.
+
+    Done once here, before workers start, so workers never race on it.
+    PostgreSQL deployments migrate and seed explicitly (`fleetgraph migrate`).
+    """
+    from db.migrate import upgrade
+    from seed import SeedPlan, database_is_empty, seed_database
+
+    await asyncio.to_thread(upgrade, settings.database_url)
+    if settings.seed_on_empty and await database_is_empty(settings.database_url):
+        print("first start: seeding the demo data…", file=sys.stderr)
+        plan = SeedPlan(
+            drivers=settings.demo_drivers,
+            trips_per_driver=settings.demo_trips_per_driver,
+            seed=settings.demo_seed,
+        )
+        summary = await seed_database(settings.database_url, plan, progress=True)
+        print(summary.describe(), file=sys.stderr)
+
+
+def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
+    if settings.is_sqlite:
+        asyncio.run(_prepare_embedded(settings))
+    print(f"GraphiQL at http://{host}:{port}/graphql", file=sys.stderr)
+    uvicorn.run(
+        "gql.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )

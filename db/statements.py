@@ -1,0 +1,47 @@
+"""Count SQL statements per request (tests pin them; /metrics totals them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from prometheus_client import Counter
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+SQL_STATEMENTS = Counter("fleetgraph_sql_statements", "SQL statements executed")
+
+
+@dataclass
+class StatementLog:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+_current: ContextVar[StatementLog | None] = ContextVar("fleetgraph_statements", default=None)
+
+
+@contextmanager
+def record_statements() -> Iterator[StatementLog]:
+    """Collect the statements run by this task and the tasks it starts."""
+    log = StatementLog()
+    token = _current.set(log)
+    try:
+        yield log
+    finally:
+        _current.reset(token)
+
+
+def count_statements(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _count(*args: Any) -> None:
+        SQL_STATEMENTS.inc()
+        log = _current.get()
+        if log is not None:
+            log.statements.append(str(args[2]))

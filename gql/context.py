@@ -1,0 +1,43 @@
+"""The typed per-request context every resolver receives."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from auth.tokens import ANONYMOUS, Viewer
+from loaders import Database, Loaders
+from loaders.season import fetch_active_season
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
+
+
+@dataclass
+class Context:
+    loaders: Loaders
+    now: datetime
+    viewer: Viewer = ANONYMOUS
+    request: Any = None
+    response: Any = None
+    _memo: dict[Hashable, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
+
+    @property
+    def db(self) -> Database:
+        return self.loaders.db
+
+    def once(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> asyncio.Future[T]:
+        """Run `fetch` at most once per request; every caller awaits the same result."""
+        future = self._memo.get(key)
+        if future is None:
+            future = self._memo[key] = asyncio.ensure_future(fetch())
+        return future
+
+    def active_season(self) -> asyncio.Future[Row[Any] | None]:
+        """The season active at request time."""
+        return self.once("active_season", lambda: fetch_active_season(self.db, self.now))

@@ -1,0 +1,1 @@
+"""Cross-cutting concerns, one SchemaExtension per file."""

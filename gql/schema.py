@@ -1,0 +1,30 @@
+"""The Strawberry schema, and its printed SDL (`fleetgraph schema`)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from gql.extensions.error_codes import ErrorCodes
+from gql.types.driver import Driver
+from gql.types.query import Query
+from gql.types.safety_event import SafetyEvent
+from gql.types.season import Season
+from gql.types.trip import Trip
+from gql.types.vehicle import Vehicle
+
+
+@cache
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        types=[Driver, Vehicle, Trip, SafetyEvent, Season],
+        extensions=[ErrorCodes],
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+def print_schema_sdl() -> str:
+    return build_schema().as_str()

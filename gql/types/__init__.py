@@ -1,0 +1,1 @@
+"""GraphQL object, input and enum types: rows in, contract shapes out."""

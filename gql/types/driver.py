@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from sqlalchemy import Row
+
+from gql.context import Context
+from gql.types.enums import LeaderboardMetric
+from gql.types.inputs import TripFilter, TripOrder, trip_order
+from gql.types.node import Node, PageInfo
+from gql.types.risk_score import RiskScore
+from gql.types.stats import DriverStats
+from gql.types.trip import TripConnection
+from gql.types.vehicle import Vehicle
+from loaders.filters import DriverFilterSpec
+from pagination import Page
+from resolvers import driver as resolve
+from resolvers.global_id import encode_id
+
+
+@strawberry.type
+class Driver(Node):
+    pk: strawberry.Private[int]
+    private_email: strawberry.Private[str]
+    name: str
+    region: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> Driver:
+        return cls(
+            id=strawberry.ID(encode_id("Driver", row.id)),
+            pk=row.id,
+            private_email=row.email,
+            name=row.name,
+            region=row.region,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(
+        description="Private: only visible to an authenticated admin; null for everyone else."
+    )
+    def email(self, info: strawberry.Info[Context, None]) -> str | None:
+        return self.private_email if info.context.viewer.is_admin else None
+
+    @strawberry.field
+    async def vehicle(self, info: strawberry.Info[Context, None]) -> Vehicle | None:
+        row = await resolve.vehicle(info.context, self.pk)
+        return None if row is None else Vehicle.of(row)
+
+    @strawberry.field(description="Latest risk score, if one was computed.")
+    async def risk_score(self, info: strawberry.Info[Context, None]) -> RiskScore | None:
+        row = await resolve.risk_score(info.context, self.pk)
+        return None if row is None else RiskScore.of(row)
+
+    @strawberry.field
+    async def trips(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: TripFilter | None = None,
+        order_by: TripOrder | None = None,
+    ) -> TripConnection:
+        spec = None if filter is None else filter.spec()
+        field, descending = trip_order(order_by)
+        page = await resolve.trips(
+            info.context, self.pk, first, after, last, before, spec, field, descending
+        )
+        return TripConnection(page=page, spec=spec, driver_pk=self.pk)
+
+    @strawberry.field
+    async def stats(
+        self, info: strawberry.Info[Context, None], season_id: strawberry.ID | None = None
+    ) -> DriverStats:
+        return DriverStats.of(await resolve.stats(info.context, self.pk, season_id))
+
+    @strawberry.field(
+        description=(
+            "1-based position on the leaderboard, null when the driver has no trip in the season."
+        )
+    )
+    async def rank(
+        self,
+        info: strawberry.Info[Context, None],
+        season_id: strawberry.ID | None = None,
+        metric: LeaderboardMetric = LeaderboardMetric.SAFETY_SCORE,
+    ) -> int | None:
+        return await resolve.rank(info.context, self.pk, season_id, metric.value)
+
+
+@strawberry.type
+class DriverEdge:
+    cursor: str
+    node: Driver
+
+
+@strawberry.type
+class DriverConnection:
+    page: strawberry.Private[Page[Row[Any]]]
+    spec: strawberry.Private[DriverFilterSpec | None]
+
+    @strawberry.field
+    def edges(self) -> list[DriverEdge]:
+        return [DriverEdge(cursor=self.page.cursor(r), node=Driver.of(r)) for r in self.page.rows]
+
+    @strawberry.field
+    def nodes(self) -> list[Driver]:
+        return [Driver.of(row) for row in self.page.rows]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        return PageInfo.of(self.page)
+
+    @strawberry.field
+    async def total_count(self, info: strawberry.Info[Context, None]) -> int:
+        return await resolve.drivers_count(info.context, self.spec)

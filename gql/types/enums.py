@@ -1,0 +1,44 @@
+"""GraphQL enums; domain vocabularies come from `models.enums`."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from models import enums
+
+SafetyEventKind = strawberry.enum(enums.SafetyEventKind)
+RiskLevel = strawberry.enum(enums.RiskLevel)
+
+
+@strawberry.enum
+class OrderDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.enum
+class DriverOrderField(Enum):
+    NAME = "NAME"
+    CREATED_AT = "CREATED_AT"
+    RISK_SCORE = "RISK_SCORE"
+
+
+@strawberry.enum
+class TripOrderField(Enum):
+    STARTED_AT = "STARTED_AT"
+    DISTANCE = "DISTANCE"
+    SAFETY_SCORE = "SAFETY_SCORE"
+
+
+@strawberry.enum
+class LeaderboardMetric(Enum):
+    SAFETY_SCORE = strawberry.enum_value(
+        "SAFETY_SCORE", description="Distance-weighted mean trip safety score, higher first."
+    )
+    DISTANCE = strawberry.enum_value("DISTANCE", description="Total distance, higher first.")
+    TRIPS = strawberry.enum_value("TRIPS", description="Number of trips, higher first.")
+    EVENTS_PER_100KM = strawberry.enum_value(
+        "EVENTS_PER_100KM", description="Safety events per 100 km, lower first."
+    )

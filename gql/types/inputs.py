@@ -1,0 +1,57 @@
+"""Input types; each converts itself to a plain loader spec."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from gql.types.enums import DriverOrderField, OrderDirection, RiskLevel, TripOrderField
+from loaders.filters import DriverFilterSpec, TripFilterSpec
+
+
+@strawberry.input
+class DriverFilter:
+    region: str | None = None
+    name_contains: str | None = None
+    risk_level: RiskLevel | None = None
+
+    def spec(self) -> DriverFilterSpec:
+        level = None if self.risk_level is None else self.risk_level.value
+        return DriverFilterSpec(self.region, self.name_contains, level)
+
+
+@strawberry.input
+class DriverOrder:
+    field: DriverOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.input
+class TripFilter:
+    started_after: datetime | None = None
+    started_before: datetime | None = None
+    min_distance_km: float | None = None
+
+    def spec(self) -> TripFilterSpec:
+        return TripFilterSpec(self.started_after, self.started_before, self.min_distance_km)
+
+
+@strawberry.input
+class TripOrder:
+    field: TripOrderField
+    direction: OrderDirection = OrderDirection.DESC
+
+
+def driver_order(order: DriverOrder | None) -> tuple[str, bool]:
+    """(field, descending); by id ascending when no order is given."""
+    if order is None:
+        return "ID", False
+    return order.field.value, order.direction is OrderDirection.DESC
+
+
+def trip_order(order: TripOrder | None) -> tuple[str, bool]:
+    """(field, descending); newest first when no order is given."""
+    if order is None:
+        return "STARTED_AT", True
+    return order.field.value, order.direction is OrderDirection.DESC

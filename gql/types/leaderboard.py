@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from sqlalchemy import Row
+
+from gql.context import Context
+from gql.types.driver import Driver
+from gql.types.enums import LeaderboardMetric
+from gql.types.node import PageInfo
+from gql.types.season import Season
+from gql.types.stats import DriverStats
+from pagination import Page
+from resolvers import leaderboard as resolve
+from resolvers import trip as resolve_trip
+
+
+@strawberry.type
+class LeaderboardEntry:
+    driver_pk: strawberry.Private[int]
+    stats_row: strawberry.Private[Row[Any]]
+    rank: int = strawberry.field(
+        description=(
+            "1-based; ties share a rank (SQL RANK semantics), ties broken by driver id for order."
+        )
+    )
+    value: float = strawberry.field(description="The metric's value for this driver.")
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> LeaderboardEntry:
+        return cls(driver_pk=row.driver_id, stats_row=row, rank=row.rank, value=row.value)
+
+    @strawberry.field
+    async def driver(self, info: strawberry.Info[Context, None]) -> Driver:
+        row = await resolve_trip.driver(info.context, self.driver_pk)
+        if row is None:  # the foreign key makes this impossible short of a race
+            raise LookupError(f"driver {self.driver_pk} is gone")
+        return Driver.of(row)
+
+    @strawberry.field
+    def stats(self) -> DriverStats:
+        return DriverStats.of(self.stats_row)
+
+
+@strawberry.type
+class LeaderboardEdge:
+    cursor: str
+    node: LeaderboardEntry
+
+
+@strawberry.type
+class LeaderboardConnection:
+    """Empty (and `season` resolving to an error) only when no season exists to rank."""
+
+    page: strawberry.Private[Page[Row[Any]] | None]
+    season_pk: strawberry.Private[int | None]
+    region: strawberry.Private[str | None]
+    metric: LeaderboardMetric
+
+    @strawberry.field
+    def edges(self) -> list[LeaderboardEdge]:
+        page = self.page
+        if page is None:
+            return []
+        return [
+            LeaderboardEdge(cursor=page.cursor(r), node=LeaderboardEntry.of(r)) for r in page.rows
+        ]
+
+    @strawberry.field
+    def nodes(self) -> list[LeaderboardEntry]:
+        return [] if self.page is None else [LeaderboardEntry.of(r) for r in self.page.rows]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        if self.page is None:
+            return PageInfo(
+                has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
+            )
+        return PageInfo.of(self.page)
+
+    @strawberry.field
+    async def total_count(self, info: strawberry.Info[Context, None]) -> int:
+        if self.season_pk is None:
+            return 0
+        return await resolve.leaderboard_count(info.context, self.season_pk, self.region)
+
+    @strawberry.field
+    async def season(self, info: strawberry.Info[Context, None]) -> Season:
+        from errors import NotFound
+        from resolvers.global_id import encode_id
+        from resolvers.season import season as load_season
+
+        if self.season_pk is None:
+            raise NotFound("no season is active; pass seasonId")
+        row = await load_season(info.context, encode_id("Season", self.season_pk))
+        if row is None:
+            raise NotFound("season not found")
+        return Season.of(row)

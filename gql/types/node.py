@@ -1,0 +1,34 @@
+"""Relay Node interface and PageInfo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from pagination import Page
+
+
+@strawberry.interface(description="Relay Global Object Identification.")
+class Node:
+    id: strawberry.ID = strawberry.field(
+        description="Opaque global id (base64 of 'Type:pk'). Stable across restarts."
+    )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[Any]) -> PageInfo:
+        rows = page.rows
+        return cls(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursor(rows[0]) if rows else None,
+            end_cursor=page.cursor(rows[-1]) if rows else None,
+        )

@@ -1,0 +1,139 @@
+"""The Query root: every read of the public contract."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql.context import Context
+from gql.types.driver import Driver, DriverConnection
+from gql.types.enums import LeaderboardMetric
+from gql.types.fleet_summary import FleetSummary
+from gql.types.inputs import (
+    DriverFilter,
+    DriverOrder,
+    TripFilter,
+    TripOrder,
+    driver_order,
+    trip_order,
+)
+from gql.types.leaderboard import LeaderboardConnection
+from gql.types.node import Node
+from gql.types.node_types import node_of
+from gql.types.season import Season, SeasonConnection
+from gql.types.trip import Trip, TripConnection
+from resolvers import driver as resolve_driver
+from resolvers import leaderboard as resolve_leaderboard
+from resolvers import node as resolve_node
+from resolvers import season as resolve_season
+from resolvers import trip as resolve_trip
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        [(type_name, row)] = await resolve_node.nodes(info.context, [id])
+        return node_of(type_name, row)
+
+    @strawberry.field
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        found = await resolve_node.nodes(info.context, list(ids))
+        return [node_of(type_name, row) for type_name, row in found]
+
+    @strawberry.field
+    async def driver(self, info: Info, id: strawberry.ID) -> Driver | None:
+        row = await resolve_driver.driver(info.context, id)
+        return None if row is None else Driver.of(row)
+
+    @strawberry.field
+    async def drivers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: DriverFilter | None = None,
+        order_by: DriverOrder | None = None,
+    ) -> DriverConnection:
+        spec = None if filter is None else filter.spec()
+        field, descending = driver_order(order_by)
+        page = await resolve_driver.drivers(
+            info.context, first, after, last, before, spec, field, descending
+        )
+        return DriverConnection(page=page, spec=spec)
+
+    @strawberry.field
+    async def trip(self, info: Info, id: strawberry.ID) -> Trip | None:
+        row = await resolve_trip.trip(info.context, id)
+        return None if row is None else Trip.of(row)
+
+    @strawberry.field
+    async def trips(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: TripFilter | None = None,
+        order_by: TripOrder | None = None,
+    ) -> TripConnection:
+        spec = None if filter is None else filter.spec()
+        field, descending = trip_order(order_by)
+        page = await resolve_trip.trips(
+            info.context, first, after, last, before, spec, field, descending
+        )
+        return TripConnection(page=page, spec=spec)
+
+    @strawberry.field
+    async def season(self, info: Info, id: strawberry.ID) -> Season | None:
+        row = await resolve_season.season(info.context, id)
+        return None if row is None else Season.of(row)
+
+    @strawberry.field
+    async def seasons(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SeasonConnection:
+        return SeasonConnection(
+            page=await resolve_season.seasons(info.context, first, after, last, before)
+        )
+
+    @strawberry.field(description="The season whose window contains now, if any.")
+    async def active_season(self, info: Info) -> Season | None:
+        row = await resolve_season.active_season(info.context)
+        return None if row is None else Season.of(row)
+
+    @strawberry.field(
+        description=(
+            "Drivers ranked by a metric over a season (the active season when seasonId is omitted)."
+        )
+    )
+    async def leaderboard(
+        self,
+        info: Info,
+        season_id: strawberry.ID | None = None,
+        metric: LeaderboardMetric = LeaderboardMetric.SAFETY_SCORE,
+        region: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> LeaderboardConnection:
+        season_pk, page = await resolve_leaderboard.leaderboard(
+            info.context, season_id, metric.value, region, first, after, last, before
+        )
+        return LeaderboardConnection(page=page, season_pk=season_pk, region=region, metric=metric)
+
+    @strawberry.field(description="Fleet-wide aggregates (the admin dashboard).")
+    async def fleet_summary(
+        self, info: Info, season_id: strawberry.ID | None = None
+    ) -> FleetSummary:
+        return FleetSummary(season_pk=await resolve_season.season_pk(info.context, season_id))

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from sqlalchemy import Row
+
+from gql.types.enums import RiskLevel
+
+
+@strawberry.type
+class RiskScore:
+    score: float = strawberry.field(description="0..100, higher is riskier.")
+    level: RiskLevel
+    computed_at: datetime
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> RiskScore:
+        return cls(score=row.score, level=RiskLevel(row.level), computed_at=row.computed_at)

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy import Row
+
+from gql.context import Context
+from gql.types.node import Node, PageInfo
+from gql.types.safety_event import SafetyEventConnection
+from gql.types.vehicle import Vehicle
+from loaders.filters import TripFilterSpec
+from pagination import Page
+from resolvers import trip as resolve
+from resolvers.global_id import encode_id
+
+if TYPE_CHECKING:
+    from gql.types.driver import Driver
+
+
+@strawberry.type
+class Trip(Node):
+    pk: strawberry.Private[int]
+    driver_pk: strawberry.Private[int]
+    vehicle_pk: strawberry.Private[int | None]
+    started_at: datetime
+    ended_at: datetime
+    distance_km: float
+    duration_seconds: int
+    safety_score: int = strawberry.field(description="0..100, higher is safer.")
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> Trip:
+        return cls(
+            id=strawberry.ID(encode_id("Trip", row.id)),
+            pk=row.id,
+            driver_pk=row.driver_id,
+            vehicle_pk=row.vehicle_id,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            distance_km=row.distance_km,
+            duration_seconds=row.duration_s,
+            safety_score=row.safety_score,
+        )
+
+    @strawberry.field
+    async def driver(
+        self, info: strawberry.Info[Context, None]
+    ) -> Annotated[Driver, strawberry.lazy("gql.types.driver")]:
+        from gql.types.driver import Driver
+
+        row = await resolve.driver(info.context, self.driver_pk)
+        if row is None:  # the foreign key makes this impossible short of a race
+            raise LookupError(f"driver {self.driver_pk} of trip {self.pk} is gone")
+        return Driver.of(row)
+
+    @strawberry.field
+    async def vehicle(self, info: strawberry.Info[Context, None]) -> Vehicle | None:
+        row = await resolve.vehicle(info.context, self.vehicle_pk)
+        return None if row is None else Vehicle.of(row)
+
+    @strawberry.field
+    async def safety_events(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> SafetyEventConnection:
+        page = await resolve.safety_events(info.context, self.pk, first, after, last, before)
+        return SafetyEventConnection(page=page, trip_pk=self.pk)
+
+
+@strawberry.type
+class TripEdge:
+    cursor: str
+    node: Trip
+
+
+@strawberry.type
+class TripConnection:
+    """Trips of one driver (`driver_pk` set) or of the whole fleet."""
+
+    page: strawberry.Private[Page[Row[Any]]]
+    spec: strawberry.Private[TripFilterSpec | None]
+    driver_pk: strawberry.Private[int | None] = None
+
+    @strawberry.field
+    def edges(self) -> list[TripEdge]:
+        return [TripEdge(cursor=self.page.cursor(r), node=Trip.of(r)) for r in self.page.rows]
+
+    @strawberry.field
+    def nodes(self) -> list[Trip]:
+        return [Trip.of(row) for row in self.page.rows]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        return PageInfo.of(self.page)
+
+    @strawberry.field
+    async def total_count(self, info: strawberry.Info[Context, None]) -> int:
+        if self.driver_pk is None:
+            return await resolve.trips_count(info.context, self.spec)
+        from resolvers import driver as resolve_driver
+
+        return await resolve_driver.trips_count(info.context, self.driver_pk, self.spec)

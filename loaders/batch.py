@@ -1,0 +1,31 @@
+"""Batch recipe helpers: collect keys → one statement → map back in key order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def one_by_key(rows: Iterable[V], keys: Sequence[K], key_of: Callable[[V], K]) -> list[V | None]:
+    by_key = {key_of(row): row for row in rows}
+    return [by_key.get(key) for key in keys]
+
+
+def many_by_key(rows: Iterable[V], keys: Sequence[K], key_of: Callable[[V], K]) -> list[list[V]]:
+    grouped: dict[K, list[V]] = defaultdict(list)
+    for row in rows:
+        grouped[key_of(row)].append(row)
+    return [grouped.get(key, []) for key in keys]
+
+
+def group_keys(keys: Sequence[tuple[int, Any]]) -> dict[Any, list[int]]:
+    """Keys (parent id, shared part) grouped by their shared part, ids deduplicated."""
+    groups: dict[Any, list[int]] = defaultdict(list)
+    for parent_id, shared in keys:
+        if parent_id not in groups[shared]:
+            groups[shared].append(parent_id)
+    return groups

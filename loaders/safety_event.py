@@ -1,0 +1,46 @@
+"""Safety events: by id, pages per trip (batched across trips), counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from loaders.base import AnyRow, Loader
+from loaders.batch import group_keys, one_by_key
+from loaders.orderings import SAFETY_EVENT_ORDERING
+from loaders.pages import count_children, fetch_child_pages
+from models import SafetyEvent
+from pagination import Page, PageRequest
+
+safety_events = SafetyEvent.__table__
+
+EventPageKey = tuple[int, PageRequest]
+
+
+class SafetyEventByIdLoader(Loader[int, AnyRow | None]):
+    async def batch_load_fn(self, ids: Sequence[int]) -> list[AnyRow | None]:
+        query = select(safety_events).where(self.db.match_ids(safety_events.c.id, ids))
+        return one_by_key(await self.db.fetch(query), ids, lambda row: row.id)
+
+
+class SafetyEventPageByTripIdLoader(Loader[EventPageKey, Page[AnyRow]]):
+    async def batch_load_fn(self, keys: Sequence[EventPageKey]) -> list[Page[AnyRow]]:
+        pages: dict[EventPageKey, Page[AnyRow]] = {}
+        for request, trip_ids in group_keys(keys).items():
+            found = await fetch_child_pages(
+                self.db,
+                safety_events,
+                safety_events.c.trip_id,
+                trip_ids,
+                [],
+                SAFETY_EVENT_ORDERING,
+                request,
+            )
+            pages.update({(t, request): p for t, p in zip(trip_ids, found, strict=True)})
+        return [pages[key] for key in keys]
+
+
+class SafetyEventCountByTripIdLoader(Loader[int, int]):
+    async def batch_load_fn(self, trip_ids: Sequence[int]) -> list[int]:
+        return await count_children(self.db, safety_events.c.trip_id, trip_ids, [])

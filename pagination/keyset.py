@@ -1,0 +1,136 @@
+"""Keyset ordering, the seek predicate, and a page of rows with PageInfo facts.
+
+Every ordering ends with the primary key in the same direction as the sort
+key, so (key..., id) is a total order: ties never duplicate or skip a row,
+and the seek is one row-value comparison that an index on (key..., id) serves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, or_, tuple_
+
+from pagination.args import PageRequest, page_request
+from pagination.cursor import decode_cursor, encode_cursor
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """One way to order a connection.
+
+    `columns` are the SQL sort expressions ending with the primary key;
+    `names` are the labels under which each appears in a fetched row (the
+    cursor is built from them); `kinds` type the decoded cursor values.
+    `descending` is one flag for all columns, or one per column (e.g. a
+    leaderboard: value descending, ties by driver id ascending).
+    """
+
+    tag: str
+    columns: tuple[ColumnElement[Any], ...]
+    names: tuple[str, ...]
+    kinds: tuple[type, ...]
+    descending: bool | tuple[bool, ...]
+
+    @property
+    def directions(self) -> tuple[bool, ...]:
+        if isinstance(self.descending, bool):
+            return (self.descending,) * len(self.columns)
+        return self.descending
+
+    def decode(self, cursor: str | None) -> tuple[Any, ...] | None:
+        return None if cursor is None else decode_cursor(self.tag, cursor, self.kinds)
+
+    def cursor_for(self, row: Any) -> str:
+        return encode_cursor(self.tag, [getattr(row, name) for name in self.names])
+
+    def seek_clauses(self, request: PageRequest) -> list[ColumnElement[bool]]:
+        """WHERE clauses for the cursors (shared by every parent of a batch)."""
+        clauses: list[ColumnElement[bool]] = []
+        if request.after is not None:
+            clauses.append(self._beyond(request.after, forward=True))
+        if request.before is not None:
+            clauses.append(self._beyond(request.before, forward=False))
+        return clauses
+
+    def _beyond(self, bound: tuple[Any, ...], *, forward: bool) -> ColumnElement[bool]:
+        """Rows strictly after `bound` in this order (or strictly before it)."""
+        directions = self.directions
+        if isinstance(self.descending, bool):
+            key, value = tuple_(*self.columns), tuple_(*bound)
+            return key > value if self.descending != forward else key < value
+        # Mixed directions: (a ≻ x) OR (a = x AND b ≻ y) ...
+        alternatives: list[ColumnElement[bool]] = []
+        for i, (column, descending) in enumerate(zip(self.columns, directions, strict=True)):
+            equal = [c == v for c, v in zip(self.columns[:i], bound[:i], strict=True)]
+            after = column < bound[i] if descending == forward else column > bound[i]
+            alternatives.append(and_(*equal, after))
+        return or_(*alternatives)
+
+    def order_by(self, request: PageRequest) -> list[ColumnElement[Any]]:
+        """ORDER BY in fetch order: reversed when paging backward."""
+        return order_columns(self.columns, self.directions, request.backward)
+
+
+def order_columns(
+    columns: Sequence[ColumnElement[Any]], directions: Sequence[bool], backward: bool
+) -> list[ColumnElement[Any]]:
+    return [
+        column.desc() if descending != backward else column.asc()
+        for column, descending in zip(columns, directions, strict=True)
+    ]
+
+
+def apply_page(query: Select[Any], ordering: Ordering, request: PageRequest) -> Select[Any]:
+    """Seek, order and fetch `limit + 1` rows (the extra row answers has-more)."""
+    return (
+        query.where(*ordering.seek_clauses(request))
+        .order_by(*ordering.order_by(request))
+        .limit(request.limit + 1)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[RowT]):
+    rows: Sequence[RowT]
+    has_next_page: bool
+    has_previous_page: bool
+    ordering: Ordering
+
+    def cursor(self, row: RowT) -> str:
+        return self.ordering.cursor_for(row)
+
+
+def make_page(fetched: Sequence[RowT], ordering: Ordering, request: PageRequest) -> Page[RowT]:
+    """Turn `limit + 1` fetched rows (in fetch order) into a page in display order.
+
+    The far side is exact (the extra row); the near side is true when a cursor
+    was given, since the cursor's own row lies on that side (Relay allows
+    this; it is exact unless that row was deleted meanwhile).
+    """
+    more = len(fetched) > request.limit
+    rows = list(fetched[: request.limit])
+    if request.backward:
+        rows.reverse()
+        has_next, has_previous = request.before is not None, more
+    else:
+        has_next, has_previous = more, request.after is not None
+    if request.trim_last is not None:
+        has_previous = has_previous or len(rows) > request.trim_last
+        rows = rows[len(rows) - request.trim_last :] if request.trim_last else []
+    return Page(rows, has_next, has_previous, ordering)
+
+
+def request_page(
+    ordering: Ordering,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> PageRequest:
+    """Validate connection arguments (sizes, cursors) against an ordering."""
+    return page_request(first, last, ordering.decode(after), ordering.decode(before))

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row
+
+from gql.context import Context
+from loaders.driver import count_drivers, fetch_driver_page
+from loaders.filters import DriverFilterSpec, TripFilterSpec
+from loaders.orderings import driver_ordering, trip_ordering
+from pagination import Page, request_page
+from resolvers.global_id import decode_id_of
+from resolvers.season import season_pk
+
+
+async def driver(context: Context, global_id: str) -> Row[Any] | None:
+    return await context.loaders.driver_by_id.load(decode_id_of(global_id, "Driver"))
+
+
+async def drivers(
+    context: Context,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    spec: DriverFilterSpec | None,
+    order_field: str,
+    descending: bool,
+) -> Page[Row[Any]]:
+    ordering = driver_ordering(order_field, descending)
+    request = request_page(ordering, first, after, last, before)
+    return await fetch_driver_page(context.db, spec, ordering, request)
+
+
+async def drivers_count(context: Context, spec: DriverFilterSpec | None) -> int:
+    return await count_drivers(context.db, spec)
+
+
+async def vehicle(context: Context, driver_id: int) -> Row[Any] | None:
+    return await context.loaders.vehicle_by_driver_id.load(driver_id)
+
+
+async def risk_score(context: Context, driver_id: int) -> Row[Any] | None:
+    return await context.loaders.latest_risk_score_by_driver_id.load(driver_id)
+
+
+async def trips(
+    context: Context,
+    driver_id: int,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    spec: TripFilterSpec | None,
+    order_field: str,
+    descending: bool,
+) -> Page[Row[Any]]:
+    ordering = trip_ordering(order_field, descending)
+    request = request_page(ordering, first, after, last, before)
+    return await context.loaders.trip_page_by_driver_id.load((driver_id, (spec, ordering, request)))
+
+
+async def trips_count(context: Context, driver_id: int, spec: TripFilterSpec | None) -> int:
+    return await context.loaders.trip_count_by_driver_id.load((driver_id, spec))
+
+
+async def stats(context: Context, driver_id: int, season_id: str | None) -> Row[Any] | None:
+    pk = await season_pk(context, season_id)
+    if pk is None:
+        return None
+    return await context.loaders.stats_by_driver_season.load((driver_id, pk))
+
+
+async def rank(context: Context, driver_id: int, season_id: str | None, metric: str) -> int | None:
+    pk = await season_pk(context, season_id)
+    if pk is None:
+        return None
+    return await context.loaders.rank_by_driver.load((driver_id, (pk, metric)))

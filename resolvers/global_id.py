@@ -1,0 +1,36 @@
+"""Relay global ids: base64 of "Type:pk", opaque to clients, stable across restarts."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from errors import InvalidId
+from errors.domain import echo
+
+NODE_TYPES = frozenset({"Driver", "Vehicle", "Trip", "SafetyEvent", "Season"})
+
+
+def encode_id(type_name: str, pk: int) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii")
+
+
+def decode_id(global_id: str) -> tuple[str, int]:
+    """(type name, pk); InvalidId when malformed or of an unknown type."""
+    try:
+        text = base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8")
+        type_name, _, raw_pk = text.partition(":")
+        pk = int(raw_pk)
+    except (binascii.Error, UnicodeError, ValueError):
+        raise InvalidId(f"malformed id {echo(global_id)!r}") from None
+    if type_name not in NODE_TYPES or pk < 1 or pk > 2**31 - 1 or raw_pk != str(pk):
+        raise InvalidId(f"unknown id {echo(global_id)!r}")
+    return type_name, pk
+
+
+def decode_id_of(global_id: str, expected: str) -> int:
+    """The pk of an id that must name `expected`; InvalidId otherwise."""
+    type_name, pk = decode_id(global_id)
+    if type_name != expected:
+        raise InvalidId(f"id {echo(global_id)!r} is a {type_name}, expected a {expected}")
+    return pk

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row
+
+from gql.context import Context
+from loaders.leaderboard import count_leaderboard, fetch_leaderboard_page, leaderboard_ordering
+from pagination import Page, request_page
+from resolvers.season import season_pk
+
+
+async def leaderboard(
+    context: Context,
+    season_id: str | None,
+    metric: str,
+    region: str | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> tuple[int | None, Page[Row[Any]] | None]:
+    """(season pk, page); (None, None) when no season is named and none is active."""
+    pk = await season_pk(context, season_id)
+    if pk is None:
+        return None, None
+    ordering = leaderboard_ordering(pk, metric, region)
+    request = request_page(ordering, first, after, last, before)
+    return pk, await fetch_leaderboard_page(context.db, pk, metric, region, request)
+
+
+async def leaderboard_count(context: Context, season_pk: int, region: str | None) -> int:
+    return await count_leaderboard(context.db, season_pk, region)

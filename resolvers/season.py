@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row
+
+from gql.context import Context
+from loaders.orderings import SEASON_ORDERING
+from loaders.season import count_seasons, fetch_season_page
+from pagination import Page, request_page
+from resolvers.global_id import decode_id_of
+
+
+async def season(context: Context, global_id: str) -> Row[Any] | None:
+    return await context.loaders.season_by_id.load(decode_id_of(global_id, "Season"))
+
+
+async def season_pk(context: Context, global_id: str | None) -> int | None:
+    """The season an argument names, or the active season when omitted (None if none)."""
+    if global_id is not None:
+        return decode_id_of(global_id, "Season")
+    active = await context.active_season()
+    return None if active is None else int(active.id)
+
+
+async def active_season(context: Context) -> Row[Any] | None:
+    return await context.active_season()
+
+
+async def seasons(
+    context: Context, first: int | None, after: str | None, last: int | None, before: str | None
+) -> Page[Row[Any]]:
+    request = request_page(SEASON_ORDERING, first, after, last, before)
+    return await fetch_season_page(context.db, request)
+
+
+async def seasons_count(context: Context) -> int:
+    return await count_seasons(context.db)

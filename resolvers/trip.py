@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row
+
+from gql.context import Context
+from loaders.filters import TripFilterSpec
+from loaders.orderings import SAFETY_EVENT_ORDERING, trip_ordering
+from loaders.trip import count_trips, fetch_trip_page
+from pagination import Page, request_page
+from resolvers.global_id import decode_id_of
+
+
+async def trip(context: Context, global_id: str) -> Row[Any] | None:
+    return await context.loaders.trip_by_id.load(decode_id_of(global_id, "Trip"))
+
+
+async def trips(
+    context: Context,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    spec: TripFilterSpec | None,
+    order_field: str,
+    descending: bool,
+) -> Page[Row[Any]]:
+    ordering = trip_ordering(order_field, descending)
+    request = request_page(ordering, first, after, last, before)
+    return await fetch_trip_page(context.db, spec, ordering, request)
+
+
+async def trips_count(context: Context, spec: TripFilterSpec | None) -> int:
+    return await count_trips(context.db, spec)
+
+
+async def driver(context: Context, driver_id: int) -> Row[Any] | None:
+    return await context.loaders.driver_by_id.load(driver_id)
+
+
+async def vehicle(context: Context, vehicle_id: int | None) -> Row[Any] | None:
+    if vehicle_id is None:
+        return None
+    return await context.loaders.vehicle_by_id.load(vehicle_id)
+
+
+async def safety_events(
+    context: Context,
+    trip_id: int,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Page[Row[Any]]:
+    request = request_page(SAFETY_EVENT_ORDERING, first, after, last, before)
+    return await context.loaders.safety_event_page_by_trip_id.load((trip_id, request))
+
+
+async def safety_events_count(context: Context, trip_id: int) -> int:
+    return await context.loaders.safety_event_count_by_trip_id.load(trip_id)
+
+
+async def trip_by_pk(context: Context, trip_id: int) -> Row[Any] | None:
+    return await context.loaders.trip_by_id.load(trip_id)
