@@ -29,7 +29,6 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
             connect_args={"timeout": 5, "server_settings": {"jit": "off"}},
         )
     raise ValueError(f"unsupported database backend {backend!r}: use postgresql or sqlite")

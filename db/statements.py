@@ -38,10 +38,15 @@ def record_statements() -> Iterator[StatementLog]:
         _current.reset(token)
 
 
+def note_statement(sql: str) -> None:
+    """Count one statement (called by every path that runs SQL)."""
+    SQL_STATEMENTS.inc()
+    log = _current.get()
+    if log is not None:
+        log.statements.append(sql)
+
+
 def count_statements(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _count(*args: Any) -> None:
-        SQL_STATEMENTS.inc()
-        log = _current.get()
-        if log is not None:
-            log.statements.append(str(args[2]))
+        note_statement(str(args[2]))

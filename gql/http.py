@@ -10,7 +10,6 @@ import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
 
 from auth import TokenError, decode_token
 from auth.tokens import ANONYMOUS, Viewer
@@ -44,7 +43,7 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
         )
 
-    def encode_json(self, data: GraphQLHTTPResponse) -> bytes:
+    def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

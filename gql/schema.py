@@ -5,10 +5,12 @@ from __future__ import annotations
 from functools import cache
 
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from gql.extensions.error_codes import ErrorCodes
 from gql.types.driver import Driver
+from gql.types.mutation import Mutation
 from gql.types.query import Query
 from gql.types.safety_event import SafetyEvent
 from gql.types.season import Season
@@ -20,8 +22,11 @@ from gql.types.vehicle import Vehicle
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         types=[Driver, Vehicle, Trip, SafetyEvent, Season],
-        extensions=[ErrorCodes],
+        # Parsed and validated documents are cached per process: a repeated
+        # document skips both (validation alone costs milliseconds).
+        extensions=[ErrorCodes, ParserCache(maxsize=1024), ValidationCache(maxsize=1024)],
         config=StrawberryConfig(auto_camel_case=True),
     )
 

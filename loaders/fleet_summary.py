@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Date, case, cast, func, select
+from sqlalchemy import ColumnElement, Date, case, cast, func, select
 
 from loaders.database import Database
 from models import Driver, DriverSeasonStats, RiskLevel, SafetyEventKind, Trip
@@ -45,7 +46,7 @@ async def fetch_driver_totals(db: Database) -> DriverTotals:
         for level in RiskLevel
     ]
     query = select(func.count(), func.avg(drivers.c.risk_score), *by_level)
-    row = (await db.fetch(query))[0]
+    row: tuple[Any, ...] = tuple((await db.fetch(query))[0])
     distribution = [(level, int(n)) for level, n in zip(RiskLevel, row[2:], strict=True)]
     average = None if row[1] is None else float(row[1])
     return DriverTotals(int(row[0]), average, distribution)
@@ -60,7 +61,7 @@ async def fetch_season_totals(db: Database, season_id: int | None) -> SeasonTota
         func.coalesce(func.sum(stats.c.distance_km), 0.0),
         *sums,
     ).where(stats.c.season_id == season_id)
-    row = (await db.fetch(query))[0]
+    row: tuple[Any, ...] = tuple((await db.fetch(query))[0])
     kinds = [(kind, int(n)) for kind, n in zip(KIND_COLUMNS, row[2:], strict=True)]
     return SeasonTotals(int(row[0]), float(row[1]), kinds)
 
@@ -69,16 +70,17 @@ async def fetch_trip_activity(db: Database, today: date, days: int) -> list[DayA
     """Trips started on each of the last `days` UTC days up to `today`, zeros included."""
     first = today - timedelta(days=days - 1)
     start = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    day: ColumnElement[Any]
     if db.is_postgresql:
         day = cast(func.timezone("UTC", trips.c.started_at), Date)
-    else:
+    else:  # SQLite stores naive UTC text: the date is its first ten characters
         day = func.substr(trips.c.started_at, 1, 10)
     query = (
         select(day.label("day"), func.count(), func.sum(trips.c.distance_km))
         .where(trips.c.started_at >= start)
         .group_by(day)
     )
-    found = {str(row[0]): (int(row[1]), float(row[2])) for row in await db.fetch(query)}
+    found = {str(r[0]): (int(r[1]), float(r[2])) for r in map(tuple, await db.fetch(query))}
     activity = []
     for offset in range(days):
         label = (first + timedelta(days=offset)).isoformat()

@@ -19,7 +19,7 @@ from loaders.database import Database
 from pagination import Ordering, Page, PageRequest, make_page
 from pagination.keyset import order_columns
 
-PARENT = "_parent_id"
+PARENT = "batch_parent_id"
 
 
 async def fetch_child_pages(
@@ -51,14 +51,14 @@ async def fetch_child_pages(
     else:
         position = func.row_number().over(partition_by=parent_column, order_by=order)
         ranked = (
-            select(parent_column.label(PARENT), table, position.label("_position"))
+            select(parent_column.label(PARENT), table, position.label("batch_position"))
             .where(parent_column.in_(list(parent_ids)), *where)
             .subquery()
         )
         statement = (
             select(ranked)
-            .where(ranked.c._position <= request.limit + 1)
-            .order_by(ranked.c[PARENT], ranked.c._position)
+            .where(ranked.c.batch_position <= request.limit + 1)
+            .order_by(ranked.c[PARENT], ranked.c.batch_position)
         )
     rows = await db.fetch(statement)
     grouped = many_by_key(rows, parent_ids, lambda row: getattr(row, PARENT))
@@ -84,5 +84,5 @@ async def count_children(
         .where(db.match_ids(parent_column, parent_ids), *filters)
         .group_by(parent_column)
     )
-    counts = {parent: count for parent, count in await db.fetch(statement)}
+    counts = {r[0]: r[1] for r in map(tuple, await db.fetch(statement))}
     return [counts.get(parent_id, 0) for parent_id in parent_ids]

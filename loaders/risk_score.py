@@ -20,9 +20,9 @@ class LatestRiskScoreByDriverIdLoader(Loader[int, AnyRow | None]):
             order_by=(risk_scores.c.computed_at.desc(), risk_scores.c.id.desc()),
         )
         ranked = (
-            select(risk_scores, position.label("_position"))
+            select(risk_scores, position.label("batch_position"))
             .where(self.db.match_ids(risk_scores.c.driver_id, driver_ids))
             .subquery()
         )
-        rows = await self.db.fetch(select(ranked).where(ranked.c._position == 1))
+        rows = await self.db.fetch(select(ranked).where(ranked.c.batch_position == 1))
         return one_by_key(rows, driver_ids, lambda row: row.driver_id)

@@ -39,7 +39,7 @@ class Driver(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]
         description="Private: only visible to an authenticated admin; null for everyone else."
     )
     def email(self, info: strawberry.Info[Context, None]) -> str | None:
@@ -50,7 +50,7 @@ class Driver(Node):
         row = await resolve.vehicle(info.context, self.pk)
         return None if row is None else Vehicle.of(row)
 
-    @strawberry.field(description="Latest risk score, if one was computed.")
+    @strawberry.field(description="Latest risk score, if one was computed.")  # type: ignore[untyped-decorator]
     async def risk_score(self, info: strawberry.Info[Context, None]) -> RiskScore | None:
         row = await resolve.risk_score(info.context, self.pk)
         return None if row is None else RiskScore.of(row)
@@ -79,7 +79,7 @@ class Driver(Node):
     ) -> DriverStats:
         return DriverStats.of(await resolve.stats(info.context, self.pk, season_id))
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]
         description=(
             "1-based position on the leaderboard, null when the driver has no trip in the season."
         )
@@ -90,7 +90,7 @@ class Driver(Node):
         season_id: strawberry.ID | None = None,
         metric: LeaderboardMetric = LeaderboardMetric.SAFETY_SCORE,
     ) -> int | None:
-        return await resolve.rank(info.context, self.pk, season_id, metric.value)
+        return await resolve.rank(info.context, self.pk, season_id, metric.name)
 
 
 @strawberry.type

@@ -6,10 +6,20 @@ from enum import Enum
 
 import strawberry
 
-from models import enums
+from models.enums import RiskLevel, SafetyEventKind
 
-SafetyEventKind = strawberry.enum(enums.SafetyEventKind)
-RiskLevel = strawberry.enum(enums.RiskLevel)
+# The domain enums are the GraphQL enums (strawberry.enum registers the class itself).
+strawberry.enum(SafetyEventKind)
+strawberry.enum(RiskLevel)
+
+__all__ = [
+    "DriverOrderField",
+    "LeaderboardMetric",
+    "OrderDirection",
+    "RiskLevel",
+    "SafetyEventKind",
+    "TripOrderField",
+]
 
 
 @strawberry.enum

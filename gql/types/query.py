@@ -106,12 +106,12 @@ class Query:
             page=await resolve_season.seasons(info.context, first, after, last, before)
         )
 
-    @strawberry.field(description="The season whose window contains now, if any.")
+    @strawberry.field(description="The season whose window contains now, if any.")  # type: ignore[untyped-decorator]
     async def active_season(self, info: Info) -> Season | None:
         row = await resolve_season.active_season(info.context)
         return None if row is None else Season.of(row)
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]
         description=(
             "Drivers ranked by a metric over a season (the active season when seasonId is omitted)."
         )
@@ -128,11 +128,11 @@ class Query:
         before: str | None = None,
     ) -> LeaderboardConnection:
         season_pk, page = await resolve_leaderboard.leaderboard(
-            info.context, season_id, metric.value, region, first, after, last, before
+            info.context, season_id, metric.name, region, first, after, last, before
         )
         return LeaderboardConnection(page=page, season_pk=season_pk, region=region, metric=metric)
 
-    @strawberry.field(description="Fleet-wide aggregates (the admin dashboard).")
+    @strawberry.field(description="Fleet-wide aggregates (the admin dashboard).")  # type: ignore[untyped-decorator]
     async def fleet_summary(
         self, info: Info, season_id: strawberry.ID | None = None
     ) -> FleetSummary:
