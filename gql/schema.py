@@ -26,7 +26,11 @@ def build_schema() -> strawberry.Schema:
         types=[Driver, Vehicle, Trip, SafetyEvent, Season],
         # Parsed and validated documents are cached per process: a repeated
         # document skips both (validation alone costs milliseconds).
-        extensions=[ErrorCodes, ParserCache(maxsize=1024), ValidationCache(maxsize=1024)],
+        extensions=[
+            ErrorCodes,
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
+        ],
         config=StrawberryConfig(auto_camel_case=True),
     )
 

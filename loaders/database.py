@@ -1,41 +1,42 @@
 """The data-access handle loaders run statements through.
 
-Each call takes its own pooled connection for one statement, so concurrent
-batches never share a connection or session. Reads run without an explicit
-transaction (autocommit), saving the BEGIN/COMMIT round trips.
+Statements are built once per shape (`Database.statement`) with bind
+parameters, and run with values (`Database.fetch`): a request pays for no
+SQLAlchemy construction or compilation. Each call takes its own pooled
+connection for one statement, so concurrent batches never share one.
+Reads run without an explicit transaction (autocommit).
 
-On PostgreSQL, reads skip SQLAlchemy's execution layer: each statement shape
-is compiled once (keyed by SQLAlchemy's own cache key) and run on an asyncpg
-pool, so a request pays for no compilation, no result-processing layer and
-no greenlet hop; rows come back as named tuples.
+On PostgreSQL reads go straight to an asyncpg pool with the statement's
+compiled SQL (prepared once per connection by asyncpg), skipping
+SQLAlchemy's execution layer; rows come back as named tuples.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, Executable, any_, literal
+from sqlalchemy import ColumnElement, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import Integer
 
 from db.statements import note_statement
 
-MAX_COMPILED = 2048
 
+@dataclass(eq=False, slots=True)
+class Statement:
+    """A statement built once; its compiled form is kept for the asyncpg path."""
 
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    sql: str
-    compiled: SQLCompiler
-    order: tuple[str, ...]
-    row_type: Any
+    query: Any  # a SQLAlchemy Select
+    sql: str | None = None
+    order: tuple[str, ...] = ()
+    compiled: Any = None
+    row_type: Any = None
 
 
 class Database:
@@ -43,57 +44,56 @@ class Database:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.pg_pool = pg_pool
-        self._compiled: dict[Any, _Compiled] = {}
+        self._statements: dict[Hashable, Statement] = {}
 
     @property
     def is_postgresql(self) -> bool:
         return self.dialect == "postgresql"
 
-    async def fetch(self, statement: Executable) -> Sequence[Any]:
-        if self.pg_pool is not None:
-            return await self._fetch_asyncpg(statement)
-        async with self.engine.connect() as connection:
-            result = await connection.execute(statement)
-            return result.all()
+    def statement(self, key: Hashable, build: Callable[[], Any]) -> Statement:
+        """The statement for `key`, built on first use (key = who asks + shape)."""
+        found = self._statements.get(key)
+        if found is None:
+            found = self._statements[key] = Statement(build())
+        return found
 
-    async def _fetch_asyncpg(self, statement: Executable) -> list[Any]:
+    async def fetch(
+        self, statement: Statement, params: Mapping[str, Any] | None = None
+    ) -> Sequence[Any]:
+        if self.pg_pool is not None:
+            return await self._fetch_asyncpg(statement, params or {})
+        async with self.engine.connect() as connection:
+            result = await connection.execute(statement.query, dict(params or {}))
+            return list(result.all())
+
+    async def _fetch_asyncpg(self, statement: Statement, params: Mapping[str, Any]) -> list[Any]:
         assert self.pg_pool is not None
-        cache_key = statement._generate_cache_key()  # type: ignore[attr-defined]
-        entry = self._compiled.get(cache_key.key) if cache_key is not None else None
-        if entry is None:
-            entry = self._compile(statement, cache_key)
-            if cache_key is not None and len(self._compiled) < MAX_COMPILED:
-                self._compiled[cache_key.key] = entry
-        values = entry.compiled.construct_params(
-            extracted_parameters=cache_key.bindparams if cache_key is not None else None,
-            escape_names=False,
-        )
-        note_statement(entry.sql)
+        if statement.compiled is None:
+            self._compile(statement)
+        values = statement.compiled.construct_params(dict(params), escape_names=False)
+        note_statement(statement.sql or "")
         async with self.pg_pool.acquire() as connection:
-            records = await connection.fetch(entry.sql, *[values[name] for name in entry.order])
-        make = entry.row_type._make
+            records = await connection.fetch(statement.sql, *[values[n] for n in statement.order])
+        make = statement.row_type._make
         return [make(record) for record in records]
 
-    def _compile(self, statement: Executable, cache_key: Any) -> _Compiled:
-        dialect = self.engine.dialect
-        compiled = dialect.statement_compiler(dialect, statement, cache_key=cache_key)
-        names = [column[0] for column in compiled._result_columns]  # noqa: SLF001
-        return _Compiled(
-            sql=compiled.string,
-            compiled=compiled,
-            order=tuple(compiled.positiontup or ()),
-            row_type=namedtuple("Row", names, rename=True),  # type: ignore[misc]
-        )
+    def _compile(self, statement: Statement) -> None:
+        compiled = statement.query.compile(dialect=self.engine.dialect)
+        names = [column[0] for column in compiled._result_columns]
+        statement.sql = compiled.string
+        statement.order = tuple(compiled.positiontup or ())
+        statement.row_type = namedtuple("Row", names)  # type: ignore[misc]
+        statement.compiled = compiled
 
-    def match_ids(self, column: ColumnElement[Any], ids: Sequence[int]) -> ColumnElement[bool]:
-        """`column IN ids` whose SQL text does not depend on how many ids.
+    def match_ids(self, column: ColumnElement[Any], name: str = "ids") -> ColumnElement[bool]:
+        """`column IN :ids`, one statement for every batch size.
 
-        On PostgreSQL `= ANY(:array)` keeps one prepared statement for every
-        batch size; SQLite gets an expanding IN.
+        PostgreSQL: `= ANY(:ids)` (one prepared statement); SQLite: an
+        expanding IN.
         """
         if self.is_postgresql:
-            return column == any_(literal(list(ids), ARRAY(Integer)))
-        return column.in_(list(ids))
+            return column == any_(bindparam(name, type_=ARRAY(Integer)))
+        return column.in_(bindparam(name, expanding=True))
 
 
 async def create_pg_pool(url: str, size: int) -> asyncpg.Pool:

@@ -1,56 +1,54 @@
-"""Drivers: by id, by vehicle, and the top-level `drivers` page."""
+"""Drivers: by id, and the top-level `drivers` page."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Label, Select, select
+from sqlalchemy import Label, Select, func, select
 
 from loaders.base import AnyRow, Loader
 from loaders.batch import one_by_key
 from loaders.database import Database
 from loaders.filters import DriverFilterSpec
 from models import Driver
-from pagination import Ordering, Page, PageRequest, apply_page, make_page
+from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
 drivers = Driver.__table__
 
 
 def select_drivers(ordering: Ordering | None = None) -> Select[Any]:
+    """Driver columns, plus any computed sort key the ordering's cursor needs."""
     extra = [c for c in ordering.columns if isinstance(c, Label)] if ordering else []
     return select(drivers, *extra)
 
 
-def driver_filters(spec: DriverFilterSpec | None) -> list[ColumnElement[bool]]:
-    if spec is None:
-        return []
-    clauses: list[ColumnElement[bool]] = []
-    if spec.region is not None:
-        clauses.append(drivers.c.region == spec.region)
-    if spec.name_contains:
-        clauses.append(drivers.c.name.icontains(spec.name_contains, autoescape=True))
-    if spec.risk_level is not None:
-        clauses.append(drivers.c.risk_level == spec.risk_level)
-    return clauses
-
-
 class DriverByIdLoader(Loader[int, AnyRow | None]):
     async def batch_load_fn(self, ids: Sequence[int]) -> list[AnyRow | None]:
-        rows = await self.db.fetch(select_drivers().where(self.db.match_ids(drivers.c.id, ids)))
+        db = self.db
+        statement = db.statement(
+            type(self).__name__, lambda: select_drivers().where(db.match_ids(drivers.c.id))
+        )
+        rows = await db.fetch(statement, {"ids": list(ids)})
         return one_by_key(rows, ids, lambda row: row.id)
 
 
 async def fetch_driver_page(
     db: Database, spec: DriverFilterSpec | None, ordering: Ordering, request: PageRequest
 ) -> Page[AnyRow]:
-    query = apply_page(select_drivers(ordering).where(*driver_filters(spec)), ordering, request)
-    return make_page(await db.fetch(query), ordering, request)
+    spec = spec or DriverFilterSpec()
+    statement = db.statement(
+        ("driver_page", spec.shape, ordering, request.shape),
+        lambda: apply_page(select_drivers(ordering).where(*spec.clauses()), ordering, request),
+    )
+    rows = await db.fetch(statement, {**spec.params(), **page_params(ordering, request)})
+    return make_page(rows, ordering, request)
 
 
 async def count_drivers(db: Database, spec: DriverFilterSpec | None) -> int:
-    from sqlalchemy import func
-
-    query = select(func.count()).select_from(drivers).where(*driver_filters(spec))
-    rows = await db.fetch(query)
-    return int(rows[0][0])
+    spec = spec or DriverFilterSpec()
+    statement = db.statement(
+        ("driver_count", spec.shape),
+        lambda: select(func.count()).select_from(drivers).where(*spec.clauses()),
+    )
+    return int((await db.fetch(statement, spec.params()))[0][0])

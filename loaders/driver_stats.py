@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Integer, String, bindparam, func, select
 
 from loaders.base import AnyRow, Loader
 from loaders.batch import group_keys, one_by_key
@@ -17,70 +18,69 @@ drivers = Driver.__table__
 StatsKey = tuple[int, int]  # (driver id, season id)
 RankKey = tuple[int, tuple[int, str]]  # (driver id, (season id, metric name))
 
+SEASON = bindparam("season_id", type_=Integer)
+REGION = bindparam("region", type_=String)
+
 
 class StatsByDriverSeasonLoader(Loader[StatsKey, AnyRow | None]):
     """None when the driver has no trip in the season."""
 
     async def batch_load_fn(self, keys: Sequence[StatsKey]) -> list[AnyRow | None]:
+        db = self.db
+        statement = db.statement(
+            type(self).__name__,
+            lambda: select(stats).where(
+                stats.c.season_id == SEASON, db.match_ids(stats.c.driver_id)
+            ),
+        )
         found: dict[StatsKey, AnyRow] = {}
         by_season: dict[int, list[int]] = {}
         for driver_id, season_id in keys:
             by_season.setdefault(season_id, []).append(driver_id)
         for season_id, driver_ids in by_season.items():
-            query = select(stats).where(
-                stats.c.season_id == season_id, self.db.match_ids(stats.c.driver_id, driver_ids)
-            )
-            for row in await self.db.fetch(query):
-                found[(row.driver_id, season_id)] = row
+            rows = await db.fetch(statement, {"season_id": season_id, "ids": driver_ids})
+            found.update({(row.driver_id, season_id): row for row in rows})
         return [found.get(key) for key in keys]
 
 
-def better_than(metric: Metric, value: ColumnElement[float]) -> ColumnElement[bool]:
-    return metric.column > value if metric.higher_first else metric.column < value
-
-
-def in_region(driver_id: ColumnElement[int], region: str | None) -> list[ColumnElement[bool]]:
-    if region is None:
+def in_region(driver_id: ColumnElement[int], by_region: bool) -> list[ColumnElement[bool]]:
+    """Restrict to drivers of the `region` bind parameter, when filtering by region."""
+    if not by_region:
         return []
-    return [driver_id.in_(select(drivers.c.id).where(drivers.c.region == region))]
+    return [driver_id.in_(select(drivers.c.id).where(drivers.c.region == REGION))]
 
 
-def rank_expression(
-    metric: Metric,
-    season_id: ColumnElement[int],
-    value: ColumnElement[float],
-    region: str | None = None,
-) -> ColumnElement[int]:
-    """SQL RANK of `value`: 1 + the number of rows strictly better (an index count).
+def rank_expression(metric: Metric, value: ColumnElement[Any], by_region: bool) -> Any:
+    """SQL RANK of `value` in the season: 1 + the rows strictly better (an index count).
 
     With a region, the rank is within that region's leaderboard.
     """
     ahead = stats.alias("ahead")
-    better = better_than(_on(metric, ahead), value)
+    column = ahead.c[str(metric.column.key)]
+    better = column > value if metric.higher_first else column < value
     count = (
         select(func.count())
         .select_from(ahead)
-        .where(ahead.c.season_id == season_id, better, *in_region(ahead.c.driver_id, region))
+        .where(ahead.c.season_id == SEASON, better, *in_region(ahead.c.driver_id, by_region))
         .scalar_subquery()
     )
     return count + 1
 
 
-def _on(metric: Metric, table: object) -> Metric:
-    column = table.c[metric.column.key]  # type: ignore[attr-defined]
-    return Metric(metric.name, column, metric.higher_first)
-
-
 class RankByDriverLoader(Loader[RankKey, int | None]):
     async def batch_load_fn(self, keys: Sequence[RankKey]) -> list[int | None]:
+        db = self.db
         ranks: dict[RankKey, int] = {}
         for (season_id, metric_name), driver_ids in group_keys(keys).items():
             metric = METRICS[metric_name]
-            rank = rank_expression(metric, stats.c.season_id, metric.column).label("rank")
-            query = select(stats.c.driver_id, rank).where(
-                stats.c.season_id == season_id, self.db.match_ids(stats.c.driver_id, driver_ids)
+            statement = db.statement(
+                (type(self).__name__, metric_name),
+                lambda metric=metric: select(  # type: ignore[misc]
+                    stats.c.driver_id,
+                    rank_expression(metric, metric.column, by_region=False).label("rank"),
+                ).where(stats.c.season_id == SEASON, db.match_ids(stats.c.driver_id)),
             )
-            rows = await self.db.fetch(query)
+            rows = await db.fetch(statement, {"season_id": season_id, "ids": driver_ids})
             for row in one_by_key(rows, driver_ids, lambda r: r.driver_id):
                 if row is not None:
                     ranks[(row.driver_id, (season_id, metric_name))] = int(row.rank)

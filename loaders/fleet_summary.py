@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, case, cast, func, select
+from sqlalchemy import ColumnElement, Date, Integer, bindparam, case, cast, func, select
 
 from loaders.database import Database
 from models import Driver, DriverSeasonStats, RiskLevel, SafetyEventKind, Trip
+from models.base import UTCDateTime
 
 drivers = Driver.__table__
 stats = DriverSeasonStats.__table__
@@ -45,8 +46,10 @@ async def fetch_driver_totals(db: Database) -> DriverTotals:
         func.coalesce(func.sum(case((drivers.c.risk_level == level.value, 1), else_=0)), 0)
         for level in RiskLevel
     ]
-    query = select(func.count(), func.avg(drivers.c.risk_score), *by_level)
-    row: tuple[Any, ...] = tuple((await db.fetch(query))[0])
+    statement = db.statement(
+        "driver_totals", lambda: select(func.count(), func.avg(drivers.c.risk_score), *by_level)
+    )
+    row: tuple[Any, ...] = tuple((await db.fetch(statement))[0])
     distribution = [(level, int(n)) for level, n in zip(RiskLevel, row[2:], strict=True)]
     average = None if row[1] is None else float(row[1])
     return DriverTotals(int(row[0]), average, distribution)
@@ -56,12 +59,15 @@ async def fetch_season_totals(db: Database, season_id: int | None) -> SeasonTota
     if season_id is None:
         return SeasonTotals(0, 0.0, [(kind, 0) for kind in SafetyEventKind])
     sums = [func.coalesce(func.sum(column), 0) for column in KIND_COLUMNS.values()]
-    query = select(
-        func.coalesce(func.sum(stats.c.trips), 0),
-        func.coalesce(func.sum(stats.c.distance_km), 0.0),
-        *sums,
-    ).where(stats.c.season_id == season_id)
-    row: tuple[Any, ...] = tuple((await db.fetch(query))[0])
+    statement = db.statement(
+        "season_totals",
+        lambda: select(
+            func.coalesce(func.sum(stats.c.trips), 0),
+            func.coalesce(func.sum(stats.c.distance_km), 0.0),
+            *sums,
+        ).where(stats.c.season_id == bindparam("season_id", type_=Integer)),
+    )
+    row: tuple[Any, ...] = tuple((await db.fetch(statement, {"season_id": season_id}))[0])
     kinds = [(kind, int(n)) for kind, n in zip(KIND_COLUMNS, row[2:], strict=True)]
     return SeasonTotals(int(row[0]), float(row[1]), kinds)
 
@@ -75,12 +81,16 @@ async def fetch_trip_activity(db: Database, today: date, days: int) -> list[DayA
         day = cast(func.timezone("UTC", trips.c.started_at), Date)
     else:  # SQLite stores naive UTC text: the date is its first ten characters
         day = func.substr(trips.c.started_at, 1, 10)
-    query = (
-        select(day.label("day"), func.count(), func.sum(trips.c.distance_km))
-        .where(trips.c.started_at >= start)
-        .group_by(day)
+    statement = db.statement(
+        "trip_activity",
+        lambda: (
+            select(day.label("day"), func.count(), func.sum(trips.c.distance_km))
+            .where(trips.c.started_at >= bindparam("start", type_=UTCDateTime()))
+            .group_by(day)
+        ),
     )
-    found = {str(r[0]): (int(r[1]), float(r[2])) for r in map(tuple, await db.fetch(query))}
+    rows = await db.fetch(statement, {"start": start})
+    found = {str(r[0]): (int(r[1]), float(r[2])) for r in map(tuple, rows)}
     activity = []
     for offset in range(days):
         label = (first + timedelta(days=offset)).isoformat()

@@ -9,20 +9,22 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from loaders.base import AnyRow
 from loaders.database import Database
-from loaders.driver_stats import in_region, rank_expression
+from loaders.driver_stats import SEASON, in_region, rank_expression
 from loaders.metrics import METRICS
 from models import DriverSeasonStats
-from pagination import Ordering, Page, PageRequest, apply_page, make_page
+from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
 stats = DriverSeasonStats.__table__
 
 
 @cache
 def leaderboard_ordering(season_id: int, metric_name: str, region: str | None) -> Ordering:
+    """The ordering; its cursor tag names season, metric and region, so a cursor
+    from another leaderboard is refused."""
     metric = METRICS[metric_name]
     return Ordering(
         f"Leaderboard:{season_id}:{metric_name}:{region or ''}",
@@ -33,22 +35,44 @@ def leaderboard_ordering(season_id: int, metric_name: str, region: str | None) -
     )
 
 
+def _page_query(
+    metric_name: str, by_region: bool, ordering: Ordering, request: PageRequest
+) -> Select[Any]:
+    metric = METRICS[metric_name]
+    rank = rank_expression(metric, metric.column, by_region)
+    query = select(stats, metric.column.label("value"), rank.label("rank")).where(
+        stats.c.season_id == SEASON, *in_region(stats.c.driver_id, by_region)
+    )
+    return apply_page(query, ordering, request)
+
+
 async def fetch_leaderboard_page(
     db: Database, season_id: int, metric_name: str, region: str | None, request: PageRequest
 ) -> Page[AnyRow]:
-    metric = METRICS[metric_name]
     ordering = leaderboard_ordering(season_id, metric_name, region)
-    rank = rank_expression(metric, stats.c.season_id, metric.column, region)
-    query: Any = select(stats, metric.column.label("value"), rank.label("rank")).where(
-        stats.c.season_id == season_id, *in_region(stats.c.driver_id, region)
+    by_region = region is not None
+    # The ordering's tag differs per season/region but its SQL does not.
+    statement = db.statement(
+        ("leaderboard", metric_name, by_region, request.shape),
+        lambda: _page_query(metric_name, by_region, ordering, request),
     )
-    return make_page(await db.fetch(apply_page(query, ordering, request)), ordering, request)
+    params: dict[str, Any] = {"season_id": season_id, **page_params(ordering, request)}
+    if by_region:
+        params["region"] = region
+    return make_page(await db.fetch(statement, params), ordering, request)
 
 
 async def count_leaderboard(db: Database, season_id: int, region: str | None) -> int:
-    query = (
-        select(func.count())
-        .select_from(stats)
-        .where(stats.c.season_id == season_id, *in_region(stats.c.driver_id, region))
+    by_region = region is not None
+    statement = db.statement(
+        ("leaderboard_count", by_region),
+        lambda: (
+            select(func.count())
+            .select_from(stats)
+            .where(stats.c.season_id == SEASON, *in_region(stats.c.driver_id, by_region))
+        ),
     )
-    return int((await db.fetch(query))[0][0])
+    params: dict[str, Any] = {"season_id": season_id}
+    if by_region:
+        params["region"] = region
+    return int((await db.fetch(statement, params))[0][0])

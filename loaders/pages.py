@@ -7,19 +7,83 @@ SQLite: ROW_NUMBER() partitioned by parent. Either way the cursor seek and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Row, func, literal, select, true
+from sqlalchemy import ColumnElement, FromClause, Select, bindparam, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer
 
+from loaders.base import AnyRow
 from loaders.batch import many_by_key
 from loaders.database import Database
-from pagination import Ordering, Page, PageRequest, make_page
-from pagination.keyset import order_columns
+from pagination import Ordering, Page, PageRequest, make_page, page_params
+from pagination.keyset import LIMIT, order_columns
 
 PARENT = "batch_parent_id"
+
+
+@dataclass(frozen=True)
+class ChildFilter:
+    """Extra WHERE clauses (over bind parameters) for a child connection."""
+
+    shape: Any = ()
+    clauses: Callable[[], list[ColumnElement[bool]]] = list
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+NO_FILTER = ChildFilter()
+
+
+def _lateral_pages(
+    table: FromClause,
+    parent_column: ColumnElement[int],
+    where: list[ColumnElement[bool]],
+    ordering: Ordering,
+    request: PageRequest,
+) -> Select[Any]:
+    parents = (
+        func.unnest(bindparam("ids", type_=ARRAY(Integer))).table_valued(PARENT).render_derived()
+    )
+    child = (
+        select(table)
+        .where(parent_column == parents.c[PARENT], *where)
+        .order_by(*ordering.order_by(request))
+        .limit(LIMIT)
+        .lateral()
+    )
+    in_order = order_columns(
+        [child.c[name] for name in ordering.names], ordering.directions, request.backward
+    )
+    return (
+        select(parents.c[PARENT], child)
+        .select_from(parents.join(child, true()))
+        .order_by(parents.c[PARENT], *in_order)
+    )
+
+
+def _ranked_pages(
+    db: Database,
+    table: FromClause,
+    parent_column: ColumnElement[int],
+    where: list[ColumnElement[bool]],
+    ordering: Ordering,
+    request: PageRequest,
+) -> Select[Any]:
+    position = func.row_number().over(
+        partition_by=parent_column, order_by=ordering.order_by(request)
+    )
+    ranked = (
+        select(parent_column.label(PARENT), table, position.label("batch_position"))
+        .where(db.match_ids(parent_column), *where)
+        .subquery()
+    )
+    return (
+        select(ranked)
+        .where(ranked.c.batch_position <= LIMIT)
+        .order_by(ranked.c[PARENT], ranked.c.batch_position)
+    )
 
 
 async def fetch_child_pages(
@@ -27,62 +91,44 @@ async def fetch_child_pages(
     table: FromClause,
     parent_column: ColumnElement[int],
     parent_ids: Sequence[int],
-    filters: Sequence[ColumnElement[bool]],
     ordering: Ordering,
     request: PageRequest,
-) -> list[Page[Row[Any]]]:
-    where = [*filters, *ordering.seek_clauses(request)]
-    order = ordering.order_by(request)
-    if db.is_postgresql:
-        parents = (
-            func.unnest(literal(list(parent_ids), ARRAY(Integer)))
-            .table_valued(PARENT)
-            .render_derived()
-        )
-        child = (
-            select(table)
-            .where(parent_column == parents.c[PARENT], *where)
-            .order_by(*order)
-            .limit(request.limit + 1)
-            .lateral()
-        )
-        statement = select(parents.c[PARENT], child).select_from(parents.join(child, true()))
-        statement = statement.order_by(parents.c[PARENT], *ordering_of(child, ordering, request))
-    else:
-        position = func.row_number().over(partition_by=parent_column, order_by=order)
-        ranked = (
-            select(parent_column.label(PARENT), table, position.label("batch_position"))
-            .where(parent_column.in_(list(parent_ids)), *where)
-            .subquery()
-        )
-        statement = (
-            select(ranked)
-            .where(ranked.c.batch_position <= request.limit + 1)
-            .order_by(ranked.c[PARENT], ranked.c.batch_position)
-        )
-    rows = await db.fetch(statement)
+    child_filter: ChildFilter = NO_FILTER,
+) -> list[Page[AnyRow]]:
+    def build() -> Select[Any]:
+        where = [*child_filter.clauses(), *ordering.seek_clauses(request)]
+        if db.is_postgresql:
+            return _lateral_pages(table, parent_column, where, ordering, request)
+        return _ranked_pages(db, table, parent_column, where, ordering, request)
+
+    key = (
+        "child_pages",
+        str(parent_column.table),
+        parent_column.key,
+        child_filter.shape,
+        ordering,
+        request.shape,
+    )
+    params = {**child_filter.params, **page_params(ordering, request), "ids": list(parent_ids)}
+    rows = await db.fetch(db.statement(key, build), params)
     grouped = many_by_key(rows, parent_ids, lambda row: getattr(row, PARENT))
     return [make_page(fetched, ordering, request) for fetched in grouped]
-
-
-def ordering_of(
-    child: FromClause, ordering: Ordering, request: PageRequest
-) -> list[ColumnElement[Any]]:
-    """The ordering re-expressed over the lateral subquery's columns."""
-    columns = [child.c[name] for name in ordering.names]
-    return order_columns(columns, ordering.directions, request.backward)
 
 
 async def count_children(
     db: Database,
     parent_column: ColumnElement[int],
     parent_ids: Sequence[int],
-    filters: Sequence[ColumnElement[bool]],
+    child_filter: ChildFilter = NO_FILTER,
 ) -> list[int]:
-    statement = (
-        select(parent_column, func.count())
-        .where(db.match_ids(parent_column, parent_ids), *filters)
-        .group_by(parent_column)
+    statement = db.statement(
+        ("child_counts", str(parent_column), child_filter.shape),
+        lambda: (
+            select(parent_column, func.count())
+            .where(db.match_ids(parent_column), *child_filter.clauses())
+            .group_by(parent_column)
+        ),
     )
-    counts = {r[0]: r[1] for r in map(tuple, await db.fetch(statement))}
+    rows = await db.fetch(statement, {**child_filter.params, "ids": list(parent_ids)})
+    counts = {r[0]: r[1] for r in map(tuple, rows)}
     return [counts.get(parent_id, 0) for parent_id in parent_ids]

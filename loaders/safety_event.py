@@ -20,8 +20,13 @@ EventPageKey = tuple[int, PageRequest]
 
 class SafetyEventByIdLoader(Loader[int, AnyRow | None]):
     async def batch_load_fn(self, ids: Sequence[int]) -> list[AnyRow | None]:
-        query = select(safety_events).where(self.db.match_ids(safety_events.c.id, ids))
-        return one_by_key(await self.db.fetch(query), ids, lambda row: row.id)
+        db = self.db
+        statement = db.statement(
+            type(self).__name__,
+            lambda: select(safety_events).where(db.match_ids(safety_events.c.id)),
+        )
+        rows = await db.fetch(statement, {"ids": list(ids)})
+        return one_by_key(rows, ids, lambda row: row.id)
 
 
 class SafetyEventPageByTripIdLoader(Loader[EventPageKey, Page[AnyRow]]):
@@ -33,7 +38,6 @@ class SafetyEventPageByTripIdLoader(Loader[EventPageKey, Page[AnyRow]]):
                 safety_events,
                 safety_events.c.trip_id,
                 trip_ids,
-                [],
                 SAFETY_EVENT_ORDERING,
                 request,
             )
@@ -43,4 +47,4 @@ class SafetyEventPageByTripIdLoader(Loader[EventPageKey, Page[AnyRow]]):
 
 class SafetyEventCountByTripIdLoader(Loader[int, int]):
     async def batch_load_fn(self, trip_ids: Sequence[int]) -> list[int]:
-        return await count_children(self.db, safety_events.c.trip_id, trip_ids, [])
+        return await count_children(self.db, safety_events.c.trip_id, trip_ids)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 
 from loaders.base import AnyRow, Loader
 from loaders.batch import group_keys, one_by_key
 from loaders.database import Database
 from loaders.filters import TripFilterSpec
-from loaders.pages import count_children, fetch_child_pages
+from loaders.pages import ChildFilter, count_children, fetch_child_pages
 from models import Trip
-from pagination import Ordering, Page, PageRequest, apply_page, make_page
+from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
 trips = Trip.__table__
 
@@ -20,22 +20,18 @@ TripPageKey = tuple[int, tuple[TripFilterSpec | None, Ordering, PageRequest]]
 TripCountKey = tuple[int, TripFilterSpec | None]
 
 
-def trip_filters(spec: TripFilterSpec | None) -> list[ColumnElement[bool]]:
-    if spec is None:
-        return []
-    clauses: list[ColumnElement[bool]] = []
-    if spec.started_after is not None:
-        clauses.append(trips.c.started_at >= spec.started_after)
-    if spec.started_before is not None:
-        clauses.append(trips.c.started_at < spec.started_before)
-    if spec.min_distance_km is not None:
-        clauses.append(trips.c.distance_km >= spec.min_distance_km)
-    return clauses
+def trip_filter(spec: TripFilterSpec | None) -> ChildFilter:
+    spec = spec or TripFilterSpec()
+    return ChildFilter(spec.shape, spec.clauses, spec.params())
 
 
 class TripByIdLoader(Loader[int, AnyRow | None]):
     async def batch_load_fn(self, ids: Sequence[int]) -> list[AnyRow | None]:
-        rows = await self.db.fetch(select(trips).where(self.db.match_ids(trips.c.id, ids)))
+        db = self.db
+        statement = db.statement(
+            type(self).__name__, lambda: select(trips).where(db.match_ids(trips.c.id))
+        )
+        rows = await db.fetch(statement, {"ids": list(ids)})
         return one_by_key(rows, ids, lambda row: row.id)
 
 
@@ -46,13 +42,7 @@ class TripPageByDriverIdLoader(Loader[TripPageKey, Page[AnyRow]]):
         pages: dict[TripPageKey, Page[AnyRow]] = {}
         for (spec, ordering, request), driver_ids in group_keys(keys).items():
             found = await fetch_child_pages(
-                self.db,
-                trips,
-                trips.c.driver_id,
-                driver_ids,
-                trip_filters(spec),
-                ordering,
-                request,
+                self.db, trips, trips.c.driver_id, driver_ids, ordering, request, trip_filter(spec)
             )
             for driver_id, page in zip(driver_ids, found, strict=True):
                 pages[(driver_id, (spec, ordering, request))] = page
@@ -63,7 +53,7 @@ class TripCountByDriverIdLoader(Loader[TripCountKey, int]):
     async def batch_load_fn(self, keys: Sequence[TripCountKey]) -> list[int]:
         counts: dict[TripCountKey, int] = {}
         for spec, driver_ids in group_keys(keys).items():
-            found = await count_children(self.db, trips.c.driver_id, driver_ids, trip_filters(spec))
+            found = await count_children(self.db, trips.c.driver_id, driver_ids, trip_filter(spec))
             counts.update({(d, spec): n for d, n in zip(driver_ids, found, strict=True)})
         return [counts[key] for key in keys]
 
@@ -71,10 +61,19 @@ class TripCountByDriverIdLoader(Loader[TripCountKey, int]):
 async def fetch_trip_page(
     db: Database, spec: TripFilterSpec | None, ordering: Ordering, request: PageRequest
 ) -> Page[AnyRow]:
-    query = apply_page(select(trips).where(*trip_filters(spec)), ordering, request)
-    return make_page(await db.fetch(query), ordering, request)
+    spec = spec or TripFilterSpec()
+    statement = db.statement(
+        ("trip_page", spec.shape, ordering, request.shape),
+        lambda: apply_page(select(trips).where(*spec.clauses()), ordering, request),
+    )
+    rows = await db.fetch(statement, {**spec.params(), **page_params(ordering, request)})
+    return make_page(rows, ordering, request)
 
 
 async def count_trips(db: Database, spec: TripFilterSpec | None) -> int:
-    query = select(func.count()).select_from(trips).where(*trip_filters(spec))
-    return int((await db.fetch(query))[0][0])
+    spec = spec or TripFilterSpec()
+    statement = db.statement(
+        ("trip_count", spec.shape),
+        lambda: select(func.count()).select_from(trips).where(*spec.clauses()),
+    )
+    return int((await db.fetch(statement, spec.params()))[0][0])

@@ -7,7 +7,14 @@
 
 from pagination.args import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, page_request
 from pagination.cursor import decode_cursor, encode_cursor
-from pagination.keyset import Ordering, Page, apply_page, make_page, request_page
+from pagination.keyset import (
+    Ordering,
+    Page,
+    apply_page,
+    make_page,
+    page_params,
+    request_page,
+)
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -19,6 +26,7 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "make_page",
+    "page_params",
     "page_request",
     "request_page",
 ]

@@ -26,6 +26,11 @@ class PageRequest:
     before: tuple[Any, ...] | None
     trim_last: int | None = None
 
+    @property
+    def shape(self) -> tuple[bool, bool, bool]:
+        """What the SQL depends on (values are bind parameters)."""
+        return (self.backward, self.after is not None, self.before is not None)
+
 
 def _check_size(name: str, value: int | None) -> None:
     if value is None:

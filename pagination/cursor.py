@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -17,6 +17,9 @@ import orjson
 from errors import InvalidCursor
 
 MAX_CURSOR_LENGTH = 512
+# Every integer sort key (ids, scores) is a 32-bit column: a value outside
+# that range was never issued and would fail to bind on PostgreSQL.
+INT_RANGE = range(-(2**31), 2**31)
 
 
 def _to_json(value: Any) -> Any:
@@ -35,15 +38,18 @@ def _coerce(raw: Any, kind: type) -> Any:
         parsed = datetime.fromisoformat(raw)
         if parsed.tzinfo is None:
             raise TypeError
+        parsed.astimezone(UTC)  # OverflowError near year 1 / 9999: unbindable
         return parsed
     if kind is float:
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise TypeError
         return float(raw)
     if kind is int:
-        if isinstance(raw, bool) or not isinstance(raw, int):
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw not in INT_RANGE:
             raise TypeError
         return raw
+    if kind is str and isinstance(raw, str) and "\x00" in raw:
+        raise TypeError  # PostgreSQL text cannot hold NUL
     if not isinstance(raw, kind):
         raise TypeError
     return raw
@@ -61,5 +67,5 @@ def decode_cursor(tag: str, cursor: str, kinds: Sequence[type]) -> tuple[Any, ..
         raise InvalidCursor("cursor does not belong to this connection or ordering")
     try:
         return tuple(_coerce(raw, kind) for raw, kind in zip(decoded[1:], kinds, strict=True))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidCursor("cursor is not valid") from None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, or_, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, or_, tuple_
 
 from pagination.args import PageRequest, page_request
 from pagination.cursor import decode_cursor, encode_cursor
@@ -49,23 +49,36 @@ class Ordering:
         return encode_cursor(self.tag, [getattr(row, name) for name in self.names])
 
     def seek_clauses(self, request: PageRequest) -> list[ColumnElement[bool]]:
-        """WHERE clauses for the cursors (shared by every parent of a batch)."""
+        """WHERE clauses for the cursors, as bind parameters (see `seek_params`).
+
+        The statement depends only on the request's shape, so it is built
+        and compiled once per shape and reused with new values.
+        """
         clauses: list[ColumnElement[bool]] = []
         if request.after is not None:
-            clauses.append(self._beyond(request.after, forward=True))
+            clauses.append(self._beyond("after", forward=True))
         if request.before is not None:
-            clauses.append(self._beyond(request.before, forward=False))
+            clauses.append(self._beyond("before", forward=False))
         return clauses
 
-    def _beyond(self, bound: tuple[Any, ...], *, forward: bool) -> ColumnElement[bool]:
-        """Rows strictly after `bound` in this order (or strictly before it)."""
-        directions = self.directions
+    def seek_params(self, request: PageRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        for prefix, bound in (("after", request.after), ("before", request.before)):
+            if bound is not None:
+                params.update({f"{prefix}_{i}": value for i, value in enumerate(bound)})
+        return params
+
+    def _beyond(self, prefix: str, *, forward: bool) -> ColumnElement[bool]:
+        """Rows strictly after the bound in this order (or strictly before it)."""
+        bound = [
+            bindparam(f"{prefix}_{i}", type_=column.type) for i, column in enumerate(self.columns)
+        ]
         if isinstance(self.descending, bool):
             key, value = tuple_(*self.columns), tuple_(*bound)
             return key > value if self.descending != forward else key < value
         # Mixed directions: (a ≻ x) OR (a = x AND b ≻ y) ...
         alternatives: list[ColumnElement[bool]] = []
-        for i, (column, descending) in enumerate(zip(self.columns, directions, strict=True)):
+        for i, (column, descending) in enumerate(zip(self.columns, self.directions, strict=True)):
             equal = [c == v for c, v in zip(self.columns[:i], bound[:i], strict=True)]
             after = column < bound[i] if descending == forward else column > bound[i]
             alternatives.append(and_(*equal, after))
@@ -85,13 +98,23 @@ def order_columns(
     ]
 
 
+LIMIT = bindparam("limit", type_=Integer)
+
+
 def apply_page(query: Select[Any], ordering: Ordering, request: PageRequest) -> Select[Any]:
-    """Seek, order and fetch `limit + 1` rows (the extra row answers has-more)."""
+    """Seek, order and fetch `limit + 1` rows (the extra row answers has-more).
+
+    Values are bind parameters: pass `page_params(ordering, request)`.
+    """
     return (
         query.where(*ordering.seek_clauses(request))
         .order_by(*ordering.order_by(request))
-        .limit(request.limit + 1)
+        .limit(LIMIT)
     )
+
+
+def page_params(ordering: Ordering, request: PageRequest) -> dict[str, Any]:
+    return {**ordering.seek_params(request), "limit": request.limit + 1}
 
 
 @dataclass(frozen=True, slots=True)
