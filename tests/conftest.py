@@ -7,12 +7,15 @@ no server answers.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from db.migrate import upgrade
+from seed import seed_database
+from tests.plans import TEST_PLAN
 from tests.services import throwaway_pg_database
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -33,10 +36,24 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session", params=BACKENDS)
 def empty_db_url(request: pytest.FixtureRequest) -> str:
     """A fresh, unmigrated database on each backend."""
-    return str(request.getfixturevalue(f"{request.param}_url"))
+    fixture = {"sqlite": "sqlite_url", "postgresql": "pg_url"}[request.param]
+    return str(request.getfixturevalue(fixture))
 
 
 @pytest.fixture(scope="session")
 def migrated_db_url(empty_db_url: str) -> str:
     upgrade(empty_db_url)
     return empty_db_url
+
+
+@pytest.fixture(scope="session")
+def seeded_db_url(migrated_db_url: str) -> str:
+    """The migrated database of each backend, seeded once with `TEST_PLAN` (tests/plans.py).
+
+    Read-only for tests: whoever writes must use a database of their own.
+    Sync on purpose: no event loop runs while pytest sets up a sync fixture,
+    so `asyncio.run` is safe here and its connections never touch the
+    session loop.
+    """
+    asyncio.run(seed_database(migrated_db_url, TEST_PLAN, progress=False))
+    return migrated_db_url
