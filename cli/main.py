@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
@@ -36,9 +37,16 @@ def _bounded_int(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line (`fleetgraph seed: --drivers: ...`), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fleetgraph", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _OneLineParser(prog="fleetgraph", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_OneLineParser)
 
     serve = commands.add_parser("serve", help="serve the GraphQL API (GraphiQL at /graphql)")
     serve.add_argument("--host", default="127.0.0.1")

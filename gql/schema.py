@@ -9,6 +9,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from gql.extensions.error_codes import ErrorCodes
+from gql.fast_resolvers import install_fast_resolvers
 from gql.types.driver import Driver
 from gql.types.mutation import Mutation
 from gql.types.query import Query
@@ -20,7 +21,7 @@ from gql.types.vehicle import Vehicle
 
 @cache
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         types=[Driver, Vehicle, Trip, SafetyEvent, Season],
@@ -33,6 +34,8 @@ def build_schema() -> strawberry.Schema:
         ],
         config=StrawberryConfig(auto_camel_case=True),
     )
+    install_fast_resolvers(schema)
+    return schema
 
 
 def print_schema_sdl() -> str:

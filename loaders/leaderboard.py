@@ -6,7 +6,7 @@ carries its SQL RANK (ties share a rank), counted through the metric index.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -21,7 +21,8 @@ from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_
 stats = DriverSeasonStats.__table__
 
 
-@cache
+# Bounded: season id and region come from clients, so distinct keys are unbounded.
+@lru_cache(maxsize=1024)
 def leaderboard_ordering(season_id: int, metric_name: str, region: str | None) -> Ordering:
     """The ordering; its cursor tag names season, metric and region, so a cursor
     from another leaderboard is refused."""

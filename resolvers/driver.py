@@ -9,6 +9,7 @@ from loaders.driver import count_drivers, fetch_driver_page
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import driver_ordering, trip_ordering
 from pagination import Page, request_page
+from resolvers.deferred import Deferred, chain, ready
 from resolvers.global_id import decode_id_of
 from resolvers.season import season_pk
 
@@ -36,15 +37,15 @@ async def drivers_count(context: Context, spec: DriverFilterSpec | None) -> int:
     return await count_drivers(context.db, spec)
 
 
-async def vehicle(context: Context, driver_id: int) -> Row[Any] | None:
-    return await context.loaders.vehicle_by_driver_id.load(driver_id)
+def vehicle(context: Context, driver_id: int) -> Deferred[Row[Any] | None]:
+    return context.loaders.vehicle_by_driver_id.load(driver_id)
 
 
-async def risk_score(context: Context, driver_id: int) -> Row[Any] | None:
-    return await context.loaders.latest_risk_score_by_driver_id.load(driver_id)
+def risk_score(context: Context, driver_id: int) -> Deferred[Row[Any] | None]:
+    return context.loaders.latest_risk_score_by_driver_id.load(driver_id)
 
 
-async def trips(
+def trips(
     context: Context,
     driver_id: int,
     first: int | None,
@@ -54,25 +55,31 @@ async def trips(
     spec: TripFilterSpec | None,
     order_field: str,
     descending: bool,
-) -> Page[Row[Any]]:
+) -> Deferred[Page[Row[Any]]]:
     ordering = trip_ordering(order_field, descending)
     request = request_page(ordering, first, after, last, before)
-    return await context.loaders.trip_page_by_driver_id.load((driver_id, (spec, ordering, request)))
+    return context.loaders.trip_page_by_driver_id.load((driver_id, (spec, ordering, request)))
 
 
-async def trips_count(context: Context, driver_id: int, spec: TripFilterSpec | None) -> int:
-    return await context.loaders.trip_count_by_driver_id.load((driver_id, spec))
+def trips_count(context: Context, driver_id: int, spec: TripFilterSpec | None) -> Deferred[int]:
+    return context.loaders.trip_count_by_driver_id.load((driver_id, spec))
 
 
-async def stats(context: Context, driver_id: int, season_id: str | None) -> Row[Any] | None:
-    pk = await season_pk(context, season_id)
-    if pk is None:
-        return None
-    return await context.loaders.stats_by_driver_season.load((driver_id, pk))
+def stats(context: Context, driver_id: int, season_id: str | None) -> Deferred[Row[Any] | None]:
+    def load(pk: int | None) -> Deferred[Row[Any] | None]:
+        if pk is None:
+            return ready(None)
+        return context.loaders.stats_by_driver_season.load((driver_id, pk))
+
+    return chain(season_pk(context, season_id), load)
 
 
-async def rank(context: Context, driver_id: int, season_id: str | None, metric: str) -> int | None:
-    pk = await season_pk(context, season_id)
-    if pk is None:
-        return None
-    return await context.loaders.rank_by_driver.load((driver_id, (pk, metric)))
+def rank(
+    context: Context, driver_id: int, season_id: str | None, metric: str
+) -> Deferred[int | None]:
+    def load(pk: int | None) -> Deferred[int | None]:
+        if pk is None:
+            return ready(None)
+        return context.loaders.rank_by_driver.load((driver_id, (pk, metric)))
+
+    return chain(season_pk(context, season_id), load)

@@ -7,6 +7,7 @@ from sqlalchemy import Row
 from gql.context import Context
 from loaders.leaderboard import count_leaderboard, fetch_leaderboard_page, leaderboard_ordering
 from pagination import Page, request_page
+from resolvers import arguments
 from resolvers.season import season_pk
 
 
@@ -21,6 +22,7 @@ async def leaderboard(
     before: str | None,
 ) -> tuple[int | None, Page[Row[Any]] | None]:
     """(season pk, page); (None, None) when no season is named and none is active."""
+    region = arguments.text("region", region)
     pk = await season_pk(context, season_id)
     if pk is None:
         return None, None

@@ -8,6 +8,7 @@ from gql.context import Context
 from loaders.orderings import SEASON_ORDERING
 from loaders.season import count_seasons, fetch_season_page
 from pagination import Page, request_page
+from resolvers.deferred import Deferred, chain, ready
 from resolvers.global_id import decode_id_of
 
 
@@ -15,12 +16,11 @@ async def season(context: Context, global_id: str) -> Row[Any] | None:
     return await context.loaders.season_by_id.load(decode_id_of(global_id, "Season"))
 
 
-async def season_pk(context: Context, global_id: str | None) -> int | None:
+def season_pk(context: Context, global_id: str | None) -> Deferred[int | None]:
     """The season an argument names, or the active season when omitted (None if none)."""
     if global_id is not None:
-        return decode_id_of(global_id, "Season")
-    active = await context.active_season()
-    return None if active is None else int(active.id)
+        return ready(decode_id_of(global_id, "Season"))
+    return chain(context.active_season(), lambda row: ready(None if row is None else int(row.id)))
 
 
 async def active_season(context: Context) -> Row[Any] | None:

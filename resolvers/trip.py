@@ -9,6 +9,7 @@ from loaders.filters import TripFilterSpec
 from loaders.orderings import SAFETY_EVENT_ORDERING, trip_ordering
 from loaders.trip import count_trips, fetch_trip_page
 from pagination import Page, request_page
+from resolvers.deferred import Deferred, ready
 from resolvers.global_id import decode_id_of
 
 
@@ -35,31 +36,31 @@ async def trips_count(context: Context, spec: TripFilterSpec | None) -> int:
     return await count_trips(context.db, spec)
 
 
-async def driver(context: Context, driver_id: int) -> Row[Any] | None:
-    return await context.loaders.driver_by_id.load(driver_id)
+def driver(context: Context, driver_id: int) -> Deferred[Row[Any] | None]:
+    return context.loaders.driver_by_id.load(driver_id)
 
 
-async def vehicle(context: Context, vehicle_id: int | None) -> Row[Any] | None:
+def vehicle(context: Context, vehicle_id: int | None) -> Deferred[Row[Any] | None]:
     if vehicle_id is None:
-        return None
-    return await context.loaders.vehicle_by_id.load(vehicle_id)
+        return ready(None)
+    return context.loaders.vehicle_by_id.load(vehicle_id)
 
 
-async def safety_events(
+def safety_events(
     context: Context,
     trip_id: int,
     first: int | None,
     after: str | None,
     last: int | None,
     before: str | None,
-) -> Page[Row[Any]]:
+) -> Deferred[Page[Row[Any]]]:
     request = request_page(SAFETY_EVENT_ORDERING, first, after, last, before)
-    return await context.loaders.safety_event_page_by_trip_id.load((trip_id, request))
+    return context.loaders.safety_event_page_by_trip_id.load((trip_id, request))
 
 
-async def safety_events_count(context: Context, trip_id: int) -> int:
-    return await context.loaders.safety_event_count_by_trip_id.load(trip_id)
+def safety_events_count(context: Context, trip_id: int) -> Deferred[int]:
+    return context.loaders.safety_event_count_by_trip_id.load(trip_id)
 
 
-async def trip_by_pk(context: Context, trip_id: int) -> Row[Any] | None:
-    return await context.loaders.trip_by_id.load(trip_id)
+def trip_by_pk(context: Context, trip_id: int) -> Deferred[Row[Any] | None]:
+    return context.loaders.trip_by_id.load(trip_id)

@@ -17,7 +17,12 @@ from gql.types.vehicle import Vehicle
 from loaders.filters import DriverFilterSpec
 from pagination import Page
 from resolvers import driver as resolve
+from resolvers.deferred import then
 from resolvers.global_id import encode_id
+
+
+def _same(value: int | None) -> int | None:
+    return value
 
 
 @strawberry.type
@@ -27,6 +32,16 @@ class Driver(Node):
     name: str
     region: str
     created_at: datetime
+
+    @classmethod
+    def of_optional(cls, row: Row[Any] | None) -> Driver | None:
+        return None if row is None else cls.of(row)
+
+    @classmethod
+    def required(cls, row: Row[Any] | None) -> Driver:
+        if row is None:  # foreign keys make this impossible short of a race
+            raise LookupError("driver is gone")
+        return cls.of(row)
 
     @classmethod
     def of(cls, row: Row[Any]) -> Driver:
@@ -46,17 +61,15 @@ class Driver(Node):
         return self.private_email if info.context.viewer.is_admin else None
 
     @strawberry.field
-    async def vehicle(self, info: strawberry.Info[Context, None]) -> Vehicle | None:
-        row = await resolve.vehicle(info.context, self.pk)
-        return None if row is None else Vehicle.of(row)
+    def vehicle(self, info: strawberry.Info[Context, None]) -> Vehicle | None:
+        return then(resolve.vehicle(info.context, self.pk), Vehicle.of_optional)
 
     @strawberry.field(description="Latest risk score, if one was computed.")  # type: ignore[untyped-decorator]
-    async def risk_score(self, info: strawberry.Info[Context, None]) -> RiskScore | None:
-        row = await resolve.risk_score(info.context, self.pk)
-        return None if row is None else RiskScore.of(row)
+    def risk_score(self, info: strawberry.Info[Context, None]) -> RiskScore | None:
+        return then(resolve.risk_score(info.context, self.pk), RiskScore.of_optional)
 
     @strawberry.field
-    async def trips(
+    def trips(
         self,
         info: strawberry.Info[Context, None],
         first: int | None = None,
@@ -68,29 +81,30 @@ class Driver(Node):
     ) -> TripConnection:
         spec = None if filter is None else filter.spec()
         field, descending = trip_order(order_by)
-        page = await resolve.trips(
+        page = resolve.trips(
             info.context, self.pk, first, after, last, before, spec, field, descending
         )
-        return TripConnection(page=page, spec=spec, driver_pk=self.pk)
+        return then(page, lambda p: TripConnection(page=p, spec=spec, driver_pk=self.pk))
 
     @strawberry.field
-    async def stats(
+    def stats(
         self, info: strawberry.Info[Context, None], season_id: strawberry.ID | None = None
     ) -> DriverStats:
-        return DriverStats.of(await resolve.stats(info.context, self.pk, season_id))
+        return then(resolve.stats(info.context, self.pk, season_id), DriverStats.of)
 
     @strawberry.field(  # type: ignore[untyped-decorator]
+        metadata={"io": True},
         description=(
             "1-based position on the leaderboard, null when the driver has no trip in the season."
-        )
+        ),
     )
-    async def rank(
+    def rank(
         self,
         info: strawberry.Info[Context, None],
         season_id: strawberry.ID | None = None,
         metric: LeaderboardMetric = LeaderboardMetric.SAFETY_SCORE,
     ) -> int | None:
-        return await resolve.rank(info.context, self.pk, season_id, metric.name)
+        return then(resolve.rank(info.context, self.pk, season_id, metric.name), _same)
 
 
 @strawberry.type

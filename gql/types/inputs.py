@@ -8,6 +8,7 @@ import strawberry
 
 from gql.types.enums import DriverOrderField, OrderDirection, RiskLevel, TripOrderField
 from loaders.filters import DriverFilterSpec, TripFilterSpec
+from resolvers import arguments
 
 
 @strawberry.input
@@ -18,7 +19,11 @@ class DriverFilter:
 
     def spec(self) -> DriverFilterSpec:
         level = None if self.risk_level is None else self.risk_level.value
-        return DriverFilterSpec(self.region, self.name_contains, level)
+        return DriverFilterSpec(
+            arguments.text("filter.region", self.region),
+            arguments.text("filter.nameContains", self.name_contains),
+            level,
+        )
 
 
 @strawberry.input
@@ -34,7 +39,11 @@ class TripFilter:
     min_distance_km: float | None = None
 
     def spec(self) -> TripFilterSpec:
-        return TripFilterSpec(self.started_after, self.started_before, self.min_distance_km)
+        return TripFilterSpec(
+            arguments.instant("filter.startedAfter", self.started_after),
+            arguments.instant("filter.startedBefore", self.started_before),
+            self.min_distance_km,
+        )
 
 
 @strawberry.input

@@ -14,6 +14,7 @@ from gql.types.stats import DriverStats
 from pagination import Page
 from resolvers import leaderboard as resolve
 from resolvers import trip as resolve_trip
+from resolvers.deferred import then
 
 
 @strawberry.type
@@ -32,11 +33,8 @@ class LeaderboardEntry:
         return cls(driver_pk=row.driver_id, stats_row=row, rank=row.rank, value=row.value)
 
     @strawberry.field
-    async def driver(self, info: strawberry.Info[Context, None]) -> Driver:
-        row = await resolve_trip.driver(info.context, self.driver_pk)
-        if row is None:  # the foreign key makes this impossible short of a race
-            raise LookupError(f"driver {self.driver_pk} is gone")
-        return Driver.of(row)
+    def driver(self, info: strawberry.Info[Context, None]) -> Driver:
+        return then(resolve_trip.driver(info.context, self.driver_pk), Driver.required)
 
     @strawberry.field
     def stats(self) -> DriverStats:

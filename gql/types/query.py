@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import strawberry
 
 from gql.context import Context
+from gql.prefetch import prefetch
 from gql.types.driver import Driver, DriverConnection
 from gql.types.enums import LeaderboardMetric
 from gql.types.fleet_summary import FleetSummary
@@ -28,6 +31,14 @@ from resolvers import season as resolve_season
 from resolvers import trip as resolve_trip
 
 Info = strawberry.Info[Context, None]
+T = TypeVar("T")
+
+
+async def warmed(info: Info, result: T) -> T:
+    """`result`, once every loader its selection needs has been run (see gql/prefetch)."""
+    if result is not None:
+        await prefetch(info._raw_info, result)
+    return result
 
 
 @strawberry.type
@@ -35,17 +46,17 @@ class Query:
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         [(type_name, row)] = await resolve_node.nodes(info.context, [id])
-        return node_of(type_name, row)
+        return await warmed(info, node_of(type_name, row))
 
     @strawberry.field
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         found = await resolve_node.nodes(info.context, list(ids))
-        return [node_of(type_name, row) for type_name, row in found]
+        return await warmed(info, [node_of(type_name, row) for type_name, row in found])
 
     @strawberry.field
     async def driver(self, info: Info, id: strawberry.ID) -> Driver | None:
         row = await resolve_driver.driver(info.context, id)
-        return None if row is None else Driver.of(row)
+        return await warmed(info, None if row is None else Driver.of(row))
 
     @strawberry.field
     async def drivers(
@@ -63,12 +74,12 @@ class Query:
         page = await resolve_driver.drivers(
             info.context, first, after, last, before, spec, field, descending
         )
-        return DriverConnection(page=page, spec=spec)
+        return await warmed(info, DriverConnection(page=page, spec=spec))
 
     @strawberry.field
     async def trip(self, info: Info, id: strawberry.ID) -> Trip | None:
         row = await resolve_trip.trip(info.context, id)
-        return None if row is None else Trip.of(row)
+        return await warmed(info, None if row is None else Trip.of(row))
 
     @strawberry.field
     async def trips(
@@ -86,7 +97,7 @@ class Query:
         page = await resolve_trip.trips(
             info.context, first, after, last, before, spec, field, descending
         )
-        return TripConnection(page=page, spec=spec)
+        return await warmed(info, TripConnection(page=page, spec=spec))
 
     @strawberry.field
     async def season(self, info: Info, id: strawberry.ID) -> Season | None:
@@ -130,7 +141,10 @@ class Query:
         season_pk, page = await resolve_leaderboard.leaderboard(
             info.context, season_id, metric.name, region, first, after, last, before
         )
-        return LeaderboardConnection(page=page, season_pk=season_pk, region=region, metric=metric)
+        connection = LeaderboardConnection(
+            page=page, season_pk=season_pk, region=region, metric=metric
+        )
+        return await warmed(info, connection)
 
     @strawberry.field(description="Fleet-wide aggregates (the admin dashboard).")  # type: ignore[untyped-decorator]
     async def fleet_summary(

@@ -16,5 +16,9 @@ class RiskScore:
     computed_at: datetime
 
     @classmethod
+    def of_optional(cls, row: Row[Any] | None) -> RiskScore | None:
+        return None if row is None else cls.of(row)
+
+    @classmethod
     def of(cls, row: Row[Any]) -> RiskScore:
         return cls(score=row.score, level=RiskLevel(row.level), computed_at=row.computed_at)

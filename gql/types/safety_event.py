@@ -11,6 +11,7 @@ from gql.types.enums import SafetyEventKind
 from gql.types.node import Node, PageInfo
 from pagination import Page
 from resolvers import trip as resolve_trip
+from resolvers.deferred import then
 from resolvers.global_id import encode_id
 
 if TYPE_CHECKING:
@@ -37,15 +38,12 @@ class SafetyEvent(Node):
         )
 
     @strawberry.field
-    async def trip(
+    def trip(
         self, info: strawberry.Info[Context, None]
     ) -> Annotated[Trip, strawberry.lazy("gql.types.trip")]:
         from gql.types.trip import Trip
 
-        row = await resolve_trip.trip_by_pk(info.context, self.trip_pk)
-        if row is None:  # the foreign key makes this impossible short of a race
-            raise LookupError(f"trip {self.trip_pk} of safety event {self.pk} is gone")
-        return Trip.of(row)
+        return then(resolve_trip.trip_by_pk(info.context, self.trip_pk), Trip.required)
 
 
 @strawberry.type
@@ -72,6 +70,6 @@ class SafetyEventConnection:
     def page_info(self) -> PageInfo:
         return PageInfo.of(self.page)
 
-    @strawberry.field
-    async def total_count(self, info: strawberry.Info[Context, None]) -> int:
-        return await resolve_trip.safety_events_count(info.context, self.trip_pk)
+    @strawberry.field(metadata={"io": True})  # type: ignore[untyped-decorator]
+    def total_count(self, info: strawberry.Info[Context, None]) -> int:
+        return then(resolve_trip.safety_events_count(info.context, self.trip_pk), int)

@@ -13,6 +13,7 @@ from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
 from pagination import Page
 from resolvers import trip as resolve
+from resolvers.deferred import then
 from resolvers.global_id import encode_id
 
 if TYPE_CHECKING:
@@ -31,6 +32,12 @@ class Trip(Node):
     safety_score: int = strawberry.field(description="0..100, higher is safer.")
 
     @classmethod
+    def required(cls, row: Row[Any] | None) -> Trip:
+        if row is None:  # foreign keys make this impossible short of a race
+            raise LookupError("trip is gone")
+        return cls.of(row)
+
+    @classmethod
     def of(cls, row: Row[Any]) -> Trip:
         return cls(
             id=strawberry.ID(encode_id("Trip", row.id)),
@@ -45,23 +52,19 @@ class Trip(Node):
         )
 
     @strawberry.field
-    async def driver(
+    def driver(
         self, info: strawberry.Info[Context, None]
     ) -> Annotated[Driver, strawberry.lazy("gql.types.driver")]:
         from gql.types.driver import Driver
 
-        row = await resolve.driver(info.context, self.driver_pk)
-        if row is None:  # the foreign key makes this impossible short of a race
-            raise LookupError(f"driver {self.driver_pk} of trip {self.pk} is gone")
-        return Driver.of(row)
+        return then(resolve.driver(info.context, self.driver_pk), Driver.required)
 
     @strawberry.field
-    async def vehicle(self, info: strawberry.Info[Context, None]) -> Vehicle | None:
-        row = await resolve.vehicle(info.context, self.vehicle_pk)
-        return None if row is None else Vehicle.of(row)
+    def vehicle(self, info: strawberry.Info[Context, None]) -> Vehicle | None:
+        return then(resolve.vehicle(info.context, self.vehicle_pk), Vehicle.of_optional)
 
     @strawberry.field
-    async def safety_events(
+    def safety_events(
         self,
         info: strawberry.Info[Context, None],
         first: int | None = None,
@@ -69,8 +72,8 @@ class Trip(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> SafetyEventConnection:
-        page = await resolve.safety_events(info.context, self.pk, first, after, last, before)
-        return SafetyEventConnection(page=page, trip_pk=self.pk)
+        page = resolve.safety_events(info.context, self.pk, first, after, last, before)
+        return then(page, lambda p: SafetyEventConnection(page=p, trip_pk=self.pk))
 
 
 @strawberry.type
@@ -99,10 +102,10 @@ class TripConnection:
     def page_info(self) -> PageInfo:
         return PageInfo.of(self.page)
 
-    @strawberry.field
-    async def total_count(self, info: strawberry.Info[Context, None]) -> int:
+    @strawberry.field(metadata={"io": True})  # type: ignore[untyped-decorator]
+    def total_count(self, info: strawberry.Info[Context, None]) -> int:
         if self.driver_pk is None:
-            return await resolve.trips_count(info.context, self.spec)
+            return resolve.trips_count(info.context, self.spec)  # type: ignore[return-value]
         from resolvers import driver as resolve_driver
 
-        return await resolve_driver.trips_count(info.context, self.driver_pk, self.spec)
+        return then(resolve_driver.trips_count(info.context, self.driver_pk, self.spec), int)

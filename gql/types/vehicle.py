@@ -8,6 +8,7 @@ from sqlalchemy import Row
 from gql.context import Context
 from gql.types.node import Node
 from resolvers import trip as resolve_trip
+from resolvers.deferred import then
 from resolvers.global_id import encode_id
 
 if TYPE_CHECKING:
@@ -24,6 +25,10 @@ class Vehicle(Node):
     plate: str
 
     @classmethod
+    def of_optional(cls, row: Row[Any] | None) -> Vehicle | None:
+        return None if row is None else cls.of(row)
+
+    @classmethod
     def of(cls, row: Row[Any]) -> Vehicle:
         return cls(
             id=strawberry.ID(encode_id("Vehicle", row.id)),
@@ -36,12 +41,11 @@ class Vehicle(Node):
         )
 
     @strawberry.field
-    async def driver(
+    def driver(
         self, info: strawberry.Info[Context, None]
     ) -> Annotated[Driver, strawberry.lazy("gql.types.driver")] | None:
         from gql.types.driver import Driver
 
         if self.driver_pk is None:
             return None
-        row = await resolve_trip.driver(info.context, self.driver_pk)
-        return None if row is None else Driver.of(row)
+        return then(resolve_trip.driver(info.context, self.driver_pk), Driver.of_optional)

@@ -1,0 +1,135 @@
+"""Breadth-first warm-up of the loaders below a field.
+
+Walks the selection level by level and, for every field that does batched
+I/O (marked `metadata={"io": True}` next to its resolver) or leads to more
+fields (a resolver returning objects), calls the very resolver graphql-core
+will call later, for all objects of the level at once. Loads of a level
+share a tick, so DataLoader batches them exactly as the normal walk would:
+no statement is added or changed, only run earlier. Coroutine resolvers
+(uncached root-level reads) are left alone, and errors are left to the real
+walk, which reports them at the right path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import FieldNode, GraphQLResolveInfo, get_named_type, is_composite_type
+from graphql.execution.values import get_argument_values
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.base import has_object_definition
+
+from gql.prefetch.selection import collect_fields
+from resolvers.deferred import Later
+
+MAX_DEPTH = 12
+Info = GraphQLResolveInfo[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Info:
+    """What our resolvers read from `info` (the context) during the warm-up."""
+
+    context: Any
+
+
+async def prefetch(info: Info, result: Any) -> None:
+    """Warm everything the current field's selection will load below `result`."""
+    selection_sets = [n.selection_set for n in info.field_nodes if n.selection_set]
+    try:
+        await _level(info, _objects([result]), selection_sets, 0)
+    except Exception:  # the real walk reports errors where they belong
+        return
+
+
+def _objects(values: list[Any]) -> dict[str, list[Any]]:
+    """Flatten results into objects grouped by GraphQL type name."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list | tuple):
+            stack.extend(value)
+        elif has_object_definition(value):
+            grouped[value.__strawberry_definition__.name].append(value)
+    return grouped
+
+
+async def _level(
+    info: Info, objects: dict[str, list[Any]], selection_sets: list[Any], depth: int
+) -> None:
+    if depth > MAX_DEPTH or not selection_sets:
+        return
+    branches = []
+    for type_name, instances in objects.items():
+        fields = collect_fields(
+            info.schema, info.fragments, info.variable_values, type_name, selection_sets
+        )
+        for nodes in fields.values():
+            try:
+                branch = _field(info, type_name, instances, nodes, depth)
+            except Exception:  # reported by the real walk
+                continue
+            if branch is not None:
+                branches.append(branch)
+    if branches:
+        await asyncio.gather(*branches, return_exceptions=True)
+
+
+def _field(
+    info: Info, type_name: str, instances: list[Any], nodes: list[FieldNode], depth: int
+) -> Any:
+    strawberry_schema = info.schema._strawberry_schema  # type: ignore[attr-defined]
+    name = nodes[0].name.value
+    field = strawberry_schema.get_field_for_type(field_name=name, type_name=type_name)
+    if field is None or field.base_resolver is None:
+        return None
+    resolver = field.base_resolver.wrapped_func
+    if inspect.iscoroutinefunction(resolver):
+        return None
+    graphql_field = info.schema.get_type(type_name).fields[name]  # type: ignore[union-attr]
+    leads_on = is_composite_type(get_named_type(graphql_field.type))
+    if not (field.metadata.get("io") or leads_on):
+        return None
+    raw = get_argument_values(graphql_field, nodes[0], info.variable_values)
+    kwargs = convert_arguments(
+        raw,
+        field.arguments,
+        strawberry_schema.schema_converter.scalar_registry,
+        strawberry_schema.config,
+    )
+    info_parameter = field.base_resolver.info_parameter
+    if info_parameter is not None:
+        kwargs[info_parameter.name] = _Info(info.context)
+    results = []
+    for instance in instances:
+        try:
+            results.append(resolver(instance, **kwargs))
+        except Exception:  # reported by the real walk
+            continue
+    sub_selections = [n.selection_set for n in nodes if n.selection_set] if leads_on else []
+    return _descend(info, results, sub_selections, depth)
+
+
+async def _descend(info: Info, results: list[Any], sub_selections: list[Any], depth: int) -> None:
+    # Await the loads themselves (futures: no task per item), then convert.
+    pending = [r.source if isinstance(r, Later) else r for r in results if inspect.isawaitable(r)]
+    if pending:
+        settled = iter(await asyncio.gather(*pending, return_exceptions=True))
+        results = [_settle(r, next(settled)) if inspect.isawaitable(r) else r for r in results]
+    if sub_selections:
+        values = [r for r in results if not isinstance(r, BaseException)]
+        await _level(info, _objects(values), sub_selections, depth + 1)
+
+
+def _settle(awaited: Any, value: Any) -> Any:
+    if isinstance(value, BaseException) or not isinstance(awaited, Later):
+        return value
+    try:
+        return awaited.convert(value)
+    except Exception as exc:  # reported by the real walk
+        return exc
