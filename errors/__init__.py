@@ -2,10 +2,20 @@
 
 from errors.domain import (
     DomainError,
+    Forbidden,
     InvalidArgument,
     InvalidCursor,
     InvalidId,
     NotFound,
+    Unauthenticated,
 )
 
-__all__ = ["DomainError", "InvalidArgument", "InvalidCursor", "InvalidId", "NotFound"]
+__all__ = [
+    "DomainError",
+    "Forbidden",
+    "InvalidArgument",
+    "InvalidCursor",
+    "InvalidId",
+    "NotFound",
+    "Unauthenticated",
+]

@@ -40,3 +40,11 @@ class InvalidId(DomainError):
 
 class NotFound(DomainError):
     code = "NOT_FOUND"
+
+
+class Unauthenticated(DomainError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(DomainError):
+    code = "FORBIDDEN"

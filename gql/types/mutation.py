@@ -1,0 +1,37 @@
+"""The Mutation root: every write of the public contract (admins only)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql.context import Context
+from gql.types.mutation_inputs import CreateDriverInput, RecordTripInput, UpdateDriverInput
+from gql.types.payloads import DeletePayload, DriverPayload, TripPayload
+from resolvers import mutations as resolve
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def create_driver(self, info: Info, input: CreateDriverInput) -> DriverPayload:
+        return DriverPayload.of(await resolve.create_driver(info.context, input.spec()))
+
+    @strawberry.mutation
+    async def update_driver(self, info: Info, input: UpdateDriverInput) -> DriverPayload:
+        outcome = await resolve.update_driver(info.context, input.id, input.spec())
+        return DriverPayload.of(outcome)
+
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        description=(
+            "Stores a finished trip with its safety events and updates every aggregate it touches."
+        )
+    )
+    async def record_trip(self, info: Info, input: RecordTripInput) -> TripPayload:
+        outcome = await resolve.record_trip(info.context, input.driver_id, input.spec())
+        return TripPayload.of(outcome)
+
+    @strawberry.mutation
+    async def delete_trip(self, info: Info, id: strawberry.ID) -> DeletePayload:
+        return DeletePayload.of(await resolve.delete_trip(info.context, id))

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row
+
+import writes
+from gql.context import Context
+from resolvers.global_id import encode_id
+from resolvers.mutations.outcome import Outcome, decode_input_id, require_admin, run_write
+
+
+async def record_trip(context: Context, driver_id: str, spec: writes.TripSpec) -> Outcome[Row[Any]]:
+    require_admin(context)
+    pk = decode_input_id(driver_id, "Driver", "driverId")
+    if isinstance(pk, writes.Problem):
+        return Outcome.rejected([pk, *spec.problems()], "input")
+    return await run_write(context, writes.record_trip(context.db.engine, pk, spec), "input")
+
+
+async def delete_trip(context: Context, global_id: str) -> Outcome[str]:
+    """The deleted trip's global id."""
+    require_admin(context)
+    pk = decode_input_id(global_id, "Trip", "id")
+    if isinstance(pk, writes.Problem):
+        return Outcome.rejected([pk])
+    deleted = await run_write(context, writes.delete_trip(context.db.engine, pk), "id")
+    if deleted.value is None:
+        return Outcome(problems=deleted.problems)
+    return Outcome(encode_id("Trip", deleted.value.id))
