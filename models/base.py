@@ -17,6 +17,11 @@ NAMING_CONVENTION = {
 }
 
 
+# Global ids name rows by primary key; SQLite would hand a deleted row's id
+# to the next insert (so an old id could name a new trip) unless AUTOINCREMENT.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware timestamps on every backend.
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Float, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import NEVER_REUSE_IDS, Base
 from models.enums import RiskLevel, sql_in_list
 
 
@@ -25,6 +25,7 @@ class Driver(Base):
         Index(None, "created_at", "id"),
         Index(None, "risk_score", "id"),
         Index(None, "region", "name", "id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import NEVER_REUSE_IDS, Base
 from models.enums import RiskLevel, sql_in_list
 
 
@@ -17,6 +17,7 @@ class RiskScore(Base):
         CheckConstraint("score BETWEEN 0 AND 100", name="score"),
         CheckConstraint(f"level IN ({sql_in_list(RiskLevel)})", name="level"),
         Index(None, "driver_id", "computed_at", "id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import NEVER_REUSE_IDS, Base
 from models.enums import SafetyEventKind, sql_in_list
 
 
@@ -15,6 +15,7 @@ class SafetyEvent(Base):
         CheckConstraint(f"kind IN ({sql_in_list(SafetyEventKind)})", name="kind"),
         CheckConstraint("severity BETWEEN 1 AND 5", name="severity"),
         Index(None, "trip_id", "occurred_at", "id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

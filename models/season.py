@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import NEVER_REUSE_IDS, Base
 
 
 class Season(Base):
@@ -15,6 +15,7 @@ class Season(Base):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="window"),
         Index(None, "starts_at", "ends_at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

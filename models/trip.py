@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import NEVER_REUSE_IDS, Base
 
 
 class Trip(Base):
@@ -24,6 +24,7 @@ class Trip(Base):
         Index(None, "distance_km", "id"),
         Index(None, "safety_score", "id"),
         Index(None, "vehicle_id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -34,6 +34,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_drivers")),
         sa.UniqueConstraint("email", name=op.f("uq_drivers_email")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_drivers_created_at_id"), "drivers", ["created_at", "id"], unique=False)
     op.create_index(op.f("ix_drivers_name_id"), "drivers", ["name", "id"], unique=False)
@@ -50,6 +51,7 @@ def upgrade() -> None:
         sa.CheckConstraint("ends_at > starts_at", name=op.f("ck_seasons_window")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_seasons")),
         sa.UniqueConstraint("name", name=op.f("uq_seasons_name")),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         op.f("ix_seasons_starts_at_ends_at"), "seasons", ["starts_at", "ends_at"], unique=False
@@ -128,6 +130,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_risk_scores")),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         op.f("ix_risk_scores_driver_id_computed_at_id"),
@@ -153,6 +156,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vehicles")),
         sa.UniqueConstraint("driver_id", name=op.f("uq_vehicles_driver_id")),
         sa.UniqueConstraint("plate", name=op.f("uq_vehicles_plate")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "trips",
@@ -181,6 +185,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trips")),
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_trips_distance_km_id"), "trips", ["distance_km", "id"], unique=False)
     op.create_index(
@@ -224,6 +229,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_events")),
+        sqlite_autoincrement=True,
     )
     op.create_index(
         op.f("ix_safety_events_trip_id_occurred_at_id"),
