@@ -1,0 +1,3 @@
+from tests.gql.fixtures import dataset, gql
+
+__all__ = ["dataset", "gql"]
