@@ -39,5 +39,12 @@ class Context:
         return future
 
     def active_season(self) -> asyncio.Future[Row[Any] | None]:
-        """The season active at request time."""
-        return self.once("active_season", lambda: fetch_active_season(self.db, self.now))
+        """The season active at request time (also primed into the by-id loader)."""
+
+        async def fetch() -> Row[Any] | None:
+            row = await fetch_active_season(self.db, self.now)
+            if row is not None:
+                self.loaders.season_by_id.prime(row.id, row)
+            return row
+
+        return self.once("active_season", fetch)

@@ -16,6 +16,10 @@ async def season(context: Context, global_id: str) -> Row[Any] | None:
     return await context.loaders.season_by_id.load(decode_id_of(global_id, "Season"))
 
 
+def season_by_pk(context: Context, pk: int) -> Deferred[Row[Any] | None]:
+    return context.loaders.season_by_id.load(pk)
+
+
 def season_pk(context: Context, global_id: str | None) -> Deferred[int | None]:
     """The season an argument names, or the active season when omitted (None if none)."""
     if global_id is not None:

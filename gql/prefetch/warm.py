@@ -1,9 +1,9 @@
 """Breadth-first warm-up of the loaders below a field.
 
 Walks the selection level by level and, for every field that does batched
-I/O (marked `metadata={"io": True}` next to its resolver) or leads to more
-fields (a resolver returning objects), calls the very resolver graphql-core
-will call later, for all objects of the level at once. Loads of a level
+I/O (its resolver marked `@loads`) or leads to fields that do, calls the
+very resolver graphql-core will call later, for all objects of the level at
+once. Loads of a level
 share a tick, so DataLoader batches them exactly as the normal walk would:
 no statement is added or changed, only run earlier. Coroutine resolvers
 (uncached root-level reads) are left alone, and errors are left to the real
@@ -18,11 +18,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FieldNode, GraphQLResolveInfo, get_named_type, is_composite_type
+from graphql import (
+    FieldNode,
+    GraphQLResolveInfo,
+    get_named_type,
+    is_abstract_type,
+    is_composite_type,
+)
 from graphql.execution.values import get_argument_values
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import has_object_definition
 
+from gql.prefetch.marks import does_load
 from gql.prefetch.selection import collect_fields
 from resolvers.deferred import Later
 
@@ -92,8 +99,10 @@ def _field(
     if inspect.iscoroutinefunction(resolver):
         return None
     graphql_field = info.schema.get_type(type_name).fields[name]  # type: ignore[union-attr]
-    leads_on = is_composite_type(get_named_type(graphql_field.type))
-    if not (field.metadata.get("io") or leads_on):
+    sub_selections = [n.selection_set for n in nodes if n.selection_set]
+    named = get_named_type(graphql_field.type)
+    leads_on = is_composite_type(named) and _loads_below(info, named, sub_selections, depth)
+    if not (does_load(resolver) or leads_on):
         return None
     raw = get_argument_values(graphql_field, nodes[0], info.variable_values)
     kwargs = convert_arguments(
@@ -111,8 +120,33 @@ def _field(
             results.append(resolver(instance, **kwargs))
         except Exception:  # reported by the real walk
             continue
-    sub_selections = [n.selection_set for n in nodes if n.selection_set] if leads_on else []
-    return _descend(info, results, sub_selections, depth)
+    return _descend(info, results, sub_selections if leads_on else [], depth)
+
+
+def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) -> bool:
+    """Whether any field selected below (on any possible type) loads: else skip the walk."""
+    if depth > MAX_DEPTH or not selection_sets:
+        return False
+    strawberry_schema = info.schema._strawberry_schema  # type: ignore[attr-defined]
+    possible = info.schema.get_possible_types(named) if is_abstract_type(named) else [named]
+    for object_type in possible:
+        fields = collect_fields(
+            info.schema, info.fragments, info.variable_values, object_type.name, selection_sets
+        )
+        for nodes in fields.values():
+            name = nodes[0].name.value
+            field = strawberry_schema.get_field_for_type(
+                field_name=name, type_name=object_type.name
+            )
+            if field is None or field.base_resolver is None:
+                continue
+            if does_load(field.base_resolver.wrapped_func):
+                return True
+            child = get_named_type(object_type.fields[name].type)
+            children = [n.selection_set for n in nodes if n.selection_set]
+            if is_composite_type(child) and _loads_below(info, child, children, depth + 1):
+                return True
+    return False
 
 
 async def _descend(info: Info, results: list[Any], sub_selections: list[Any], depth: int) -> None:

@@ -7,6 +7,7 @@ import strawberry
 from sqlalchemy import Row
 
 from gql.context import Context
+from gql.prefetch.marks import loads
 from gql.types.enums import LeaderboardMetric
 from gql.types.inputs import TripFilter, TripOrder, trip_order
 from gql.types.node import Node, PageInfo
@@ -61,14 +62,17 @@ class Driver(Node):
         return self.private_email if info.context.viewer.is_admin else None
 
     @strawberry.field
+    @loads
     def vehicle(self, info: strawberry.Info[Context, None]) -> Vehicle | None:
         return then(resolve.vehicle(info.context, self.pk), Vehicle.of_optional)
 
     @strawberry.field(description="Latest risk score, if one was computed.")  # type: ignore[untyped-decorator]
+    @loads
     def risk_score(self, info: strawberry.Info[Context, None]) -> RiskScore | None:
         return then(resolve.risk_score(info.context, self.pk), RiskScore.of_optional)
 
     @strawberry.field
+    @loads
     def trips(
         self,
         info: strawberry.Info[Context, None],
@@ -87,17 +91,18 @@ class Driver(Node):
         return then(page, lambda p: TripConnection(page=p, spec=spec, driver_pk=self.pk))
 
     @strawberry.field
+    @loads
     def stats(
         self, info: strawberry.Info[Context, None], season_id: strawberry.ID | None = None
     ) -> DriverStats:
         return then(resolve.stats(info.context, self.pk, season_id), DriverStats.of)
 
     @strawberry.field(  # type: ignore[untyped-decorator]
-        metadata={"io": True},
         description=(
             "1-based position on the leaderboard, null when the driver has no trip in the season."
         ),
     )
+    @loads
     def rank(
         self,
         info: strawberry.Info[Context, None],

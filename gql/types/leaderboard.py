@@ -5,7 +5,9 @@ from typing import Any
 import strawberry
 from sqlalchemy import Row
 
+from errors import NotFound
 from gql.context import Context
+from gql.prefetch.marks import loads
 from gql.types.driver import Driver
 from gql.types.enums import LeaderboardMetric
 from gql.types.node import PageInfo
@@ -13,6 +15,7 @@ from gql.types.season import Season
 from gql.types.stats import DriverStats
 from pagination import Page
 from resolvers import leaderboard as resolve
+from resolvers import season as resolve_season
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
 
@@ -33,6 +36,7 @@ class LeaderboardEntry:
         return cls(driver_pk=row.driver_id, stats_row=row, rank=row.rank, value=row.value)
 
     @strawberry.field
+    @loads
     def driver(self, info: strawberry.Info[Context, None]) -> Driver:
         return then(resolve_trip.driver(info.context, self.driver_pk), Driver.required)
 
@@ -84,14 +88,14 @@ class LeaderboardConnection:
         return await resolve.leaderboard_count(info.context, self.season_pk, self.region)
 
     @strawberry.field
-    async def season(self, info: strawberry.Info[Context, None]) -> Season:
-        from errors import NotFound
-        from resolvers.global_id import encode_id
-        from resolvers.season import season as load_season
-
+    @loads
+    def season(self, info: strawberry.Info[Context, None]) -> Season:
         if self.season_pk is None:
             raise NotFound("no season is active; pass seasonId")
-        row = await load_season(info.context, encode_id("Season", self.season_pk))
-        if row is None:
-            raise NotFound("season not found")
-        return Season.of(row)
+        return then(resolve_season.season_by_pk(info.context, self.season_pk), _known_season)
+
+
+def _known_season(row: Row[Any] | None) -> Season:
+    if row is None:
+        raise NotFound("season not found")
+    return Season.of(row)

@@ -7,6 +7,7 @@ import strawberry
 from sqlalchemy import Row
 
 from gql.context import Context
+from gql.prefetch.marks import loads
 from gql.types.enums import SafetyEventKind
 from gql.types.node import Node, PageInfo
 from pagination import Page
@@ -38,6 +39,7 @@ class SafetyEvent(Node):
         )
 
     @strawberry.field
+    @loads
     def trip(
         self, info: strawberry.Info[Context, None]
     ) -> Annotated[Trip, strawberry.lazy("gql.types.trip")]:
@@ -70,6 +72,7 @@ class SafetyEventConnection:
     def page_info(self) -> PageInfo:
         return PageInfo.of(self.page)
 
-    @strawberry.field(metadata={"io": True})  # type: ignore[untyped-decorator]
+    @strawberry.field
+    @loads
     def total_count(self, info: strawberry.Info[Context, None]) -> int:
         return then(resolve_trip.safety_events_count(info.context, self.trip_pk), int)

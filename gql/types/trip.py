@@ -7,6 +7,7 @@ import strawberry
 from sqlalchemy import Row
 
 from gql.context import Context
+from gql.prefetch.marks import loads
 from gql.types.node import Node, PageInfo
 from gql.types.safety_event import SafetyEventConnection
 from gql.types.vehicle import Vehicle
@@ -52,6 +53,7 @@ class Trip(Node):
         )
 
     @strawberry.field
+    @loads
     def driver(
         self, info: strawberry.Info[Context, None]
     ) -> Annotated[Driver, strawberry.lazy("gql.types.driver")]:
@@ -60,10 +62,12 @@ class Trip(Node):
         return then(resolve.driver(info.context, self.driver_pk), Driver.required)
 
     @strawberry.field
+    @loads
     def vehicle(self, info: strawberry.Info[Context, None]) -> Vehicle | None:
         return then(resolve.vehicle(info.context, self.vehicle_pk), Vehicle.of_optional)
 
     @strawberry.field
+    @loads
     def safety_events(
         self,
         info: strawberry.Info[Context, None],
@@ -102,7 +106,8 @@ class TripConnection:
     def page_info(self) -> PageInfo:
         return PageInfo.of(self.page)
 
-    @strawberry.field(metadata={"io": True})  # type: ignore[untyped-decorator]
+    @strawberry.field
+    @loads
     def total_count(self, info: strawberry.Info[Context, None]) -> int:
         if self.driver_pk is None:
             return resolve.trips_count(info.context, self.spec)  # type: ignore[return-value]

@@ -6,6 +6,7 @@ import strawberry
 from sqlalchemy import Row
 
 from gql.context import Context
+from gql.prefetch.marks import loads
 from gql.types.node import Node
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
@@ -41,6 +42,7 @@ class Vehicle(Node):
         )
 
     @strawberry.field
+    @loads
     def driver(
         self, info: strawberry.Info[Context, None]
     ) -> Annotated[Driver, strawberry.lazy("gql.types.driver")] | None:
