@@ -150,14 +150,17 @@ def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) 
 
 
 async def _descend(info: Info, results: list[Any], sub_selections: list[Any], depth: int) -> None:
-    # Await the loads themselves (futures: no task per item), then convert.
+    # Await the loads themselves (futures: no task per item); build objects
+    # only when there is a level below to warm.
     pending = [r.source if isinstance(r, Later) else r for r in results if inspect.isawaitable(r)]
+    settled: Any = iter(())
     if pending:
         settled = iter(await asyncio.gather(*pending, return_exceptions=True))
-        results = [_settle(r, next(settled)) if inspect.isawaitable(r) else r for r in results]
-    if sub_selections:
-        values = [r for r in results if not isinstance(r, BaseException)]
-        await _level(info, _objects(values), sub_selections, depth + 1)
+    if not sub_selections:
+        return
+    values = [_settle(r, next(settled)) if inspect.isawaitable(r) else r for r in results]
+    values = [v for v in values if not isinstance(v, BaseException)]
+    await _level(info, _objects(values), sub_selections, depth + 1)
 
 
 def _settle(awaited: Any, value: Any) -> Any:
