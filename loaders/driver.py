@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,20 @@ from models import Driver
 from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
 drivers = Driver.__table__
+
+JOINED = "driver__"  # label prefix of driver columns joined into another row
+DriverRow = namedtuple("DriverRow", [column.name for column in drivers.c])  # type: ignore[misc]
+
+
+def joined_driver_columns() -> list[Any]:
+    """Driver columns to join into a parent's statement (see `joined_driver`)."""
+    return [column.label(JOINED + column.name) for column in drivers.c]
+
+
+def joined_driver(row: Any) -> Any:
+    """The driver row carried by a parent row built with `joined_driver_columns`."""
+    names: tuple[str, ...] = DriverRow._fields
+    return DriverRow._make(getattr(row, JOINED + name) for name in names)
 
 
 def select_drivers(ordering: Ordering | None = None) -> Select[Any]:

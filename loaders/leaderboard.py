@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 
 from loaders.base import AnyRow
 from loaders.database import Database
+from loaders.driver import drivers, joined_driver_columns
 from loaders.driver_stats import SEASON, in_region, rank_expression
 from loaders.metrics import METRICS
 from models import DriverSeasonStats
@@ -41,8 +42,12 @@ def _page_query(
 ) -> Select[Any]:
     metric = METRICS[metric_name]
     rank = rank_expression(metric, metric.column, by_region)
-    query = select(stats, metric.column.label("value"), rank.label("rank")).where(
-        stats.c.season_id == SEASON, *in_region(stats.c.driver_id, by_region)
+    # The entry's driver comes in the same statement (a to-one join), so
+    # `driver { ... }` needs no second round trip.
+    query = (
+        select(stats, metric.column.label("value"), rank.label("rank"), *joined_driver_columns())
+        .join(drivers, drivers.c.id == stats.c.driver_id)
+        .where(stats.c.season_id == SEASON, *in_region(stats.c.driver_id, by_region))
     )
     return apply_page(query, ordering, request)
 

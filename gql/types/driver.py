@@ -19,7 +19,6 @@ from loaders.filters import DriverFilterSpec
 from pagination import Page
 from resolvers import driver as resolve
 from resolvers.deferred import then
-from resolvers.global_id import encode_id
 
 
 def _same(value: int | None) -> int | None:
@@ -47,7 +46,6 @@ class Driver(Node):
     @classmethod
     def of(cls, row: Row[Any]) -> Driver:
         return cls(
-            id=strawberry.ID(encode_id("Driver", row.id)),
             pk=row.id,
             private_email=row.email,
             name=row.name,

@@ -7,13 +7,18 @@ from typing import Any
 import strawberry
 
 from pagination import Page
+from resolvers.global_id import encode_id
 
 
 @strawberry.interface(description="Relay Global Object Identification.")
 class Node:
-    id: strawberry.ID = strawberry.field(
-        description="Opaque global id (base64 of 'Type:pk'). Stable across restarts."
-    )
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="Opaque global id (base64 of 'Type:pk'). Stable across restarts.")  # type: ignore[untyped-decorator]
+    def id(self) -> strawberry.ID:
+        # Encoded on demand: most objects built for a response never show their id.
+        # Concrete types are named as their GraphQL type.
+        return strawberry.ID(encode_id(type(self).__name__, self.pk))
 
 
 @strawberry.type

@@ -13,7 +13,6 @@ from gql.types.node import Node, PageInfo
 from pagination import Page
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
-from resolvers.global_id import encode_id
 
 if TYPE_CHECKING:
     from gql.types.trip import Trip
@@ -30,7 +29,6 @@ class SafetyEvent(Node):
     @classmethod
     def of(cls, row: Row[Any]) -> SafetyEvent:
         return cls(
-            id=strawberry.ID(encode_id("SafetyEvent", row.id)),
             pk=row.id,
             trip_pk=row.trip_id,
             kind=SafetyEventKind(row.kind),

@@ -10,7 +10,6 @@ from gql.context import Context
 from gql.types.node import Node, PageInfo
 from pagination import Page
 from resolvers import season as resolve
-from resolvers.global_id import encode_id
 
 
 @strawberry.type
@@ -23,7 +22,6 @@ class Season(Node):
     @classmethod
     def of(cls, row: Row[Any]) -> Season:
         return cls(
-            id=strawberry.ID(encode_id("Season", row.id)),
             pk=row.id,
             name=row.name,
             starts_at=row.starts_at,

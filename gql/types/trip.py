@@ -15,7 +15,6 @@ from loaders.filters import TripFilterSpec
 from pagination import Page
 from resolvers import trip as resolve
 from resolvers.deferred import then
-from resolvers.global_id import encode_id
 
 if TYPE_CHECKING:
     from gql.types.driver import Driver
@@ -41,7 +40,6 @@ class Trip(Node):
     @classmethod
     def of(cls, row: Row[Any]) -> Trip:
         return cls(
-            id=strawberry.ID(encode_id("Trip", row.id)),
             pk=row.id,
             driver_pk=row.driver_id,
             vehicle_pk=row.vehicle_id,

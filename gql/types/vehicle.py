@@ -10,7 +10,6 @@ from gql.prefetch.marks import loads
 from gql.types.node import Node
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
-from resolvers.global_id import encode_id
 
 if TYPE_CHECKING:
     from gql.types.driver import Driver
@@ -32,7 +31,6 @@ class Vehicle(Node):
     @classmethod
     def of(cls, row: Row[Any]) -> Vehicle:
         return cls(
-            id=strawberry.ID(encode_id("Vehicle", row.id)),
             pk=row.id,
             driver_pk=row.driver_id,
             make=row.make,
