@@ -8,7 +8,8 @@ permissions, this swaps in a direct resolver with the same behaviour:
 - a method field whose arguments are all scalars, ids or enums (values
   graphql-core already coerced to what Strawberry would pass) calls the
   method directly, renaming arguments to their Python names.
-Fields with input-object arguments keep Strawberry's conversion.
+Fields with input-object arguments keep Strawberry's conversion. Enum
+values are serialized by a dict lookup instead of Strawberry's scan.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, get_named_type
 from strawberry.types.field import StrawberryField
 
 Resolve = Callable[..., Any]
@@ -64,7 +65,29 @@ def _fast(schema: strawberry.Schema, field: StrawberryField, graphql_field: Any)
     return _method(function, info.name if info else None, names)
 
 
+def _fast_enum_output(enum_type: GraphQLEnumType) -> None:
+    """Serialize enum members by one dict lookup.
+
+    Strawberry's enum type finds a member's name by scanning every value and
+    comparing `.value`s: tens of microseconds per value in a list of events.
+    """
+    names = {definition.value: name for name, definition in enum_type.values.items()}
+    slow = enum_type.coerce_output_value
+
+    def coerce_output_value(output_value: Any) -> Any:
+        try:
+            return names[output_value]
+        except (KeyError, TypeError):
+            return slow(output_value)
+
+    enum_type.coerce_output_value = coerce_output_value  # type: ignore[method-assign]
+    enum_type.serialize = coerce_output_value  # type: ignore[method-assign]
+
+
 def install_fast_resolvers(schema: strawberry.Schema) -> None:
+    for graphql_type in schema._schema.type_map.values():
+        if isinstance(graphql_type, GraphQLEnumType) and not graphql_type.name.startswith("__"):
+            _fast_enum_output(graphql_type)
     for type_name, graphql_type in schema._schema.type_map.items():
         if type_name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
             continue
