@@ -16,6 +16,7 @@ import asyncio
 import inspect
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
@@ -42,6 +43,12 @@ class _Info:
     """What our resolvers read from `info` (the context) during the warm-up."""
 
     context: Any
+
+
+@lru_cache(maxsize=4096)
+def _strawberry_field(schema: Any, type_name: str, field_name: str) -> Any:
+    """Strawberry's lookup scans the type's fields converting names; once is enough."""
+    return schema.get_field_for_type(field_name=field_name, type_name=type_name)
 
 
 async def prefetch(info: Info, result: Any) -> None:
@@ -92,7 +99,7 @@ def _field(
 ) -> Any:
     strawberry_schema = info.schema._strawberry_schema  # type: ignore[attr-defined]
     name = nodes[0].name.value
-    field = strawberry_schema.get_field_for_type(field_name=name, type_name=type_name)
+    field = _strawberry_field(strawberry_schema, type_name, name)
     if field is None or field.base_resolver is None:
         return None
     resolver = field.base_resolver.wrapped_func
@@ -135,9 +142,7 @@ def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) 
         )
         for nodes in fields.values():
             name = nodes[0].name.value
-            field = strawberry_schema.get_field_for_type(
-                field_name=name, type_name=object_type.name
-            )
+            field = _strawberry_field(strawberry_schema, object_type.name, name)
             if field is None or field.base_resolver is None:
                 continue
             if does_load(field.base_resolver.wrapped_func):
