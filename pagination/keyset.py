@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, or_, tuple_
@@ -148,6 +149,7 @@ def make_page(fetched: Sequence[RowT], ordering: Ordering, request: PageRequest)
     return Page(rows, has_next, has_previous, ordering)
 
 
+@lru_cache(maxsize=4096)  # the same arguments recur on every parent of a level
 def request_page(
     ordering: Ordering,
     first: int | None = None,

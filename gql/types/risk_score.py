@@ -21,4 +21,6 @@ class RiskScore:
 
     @classmethod
     def of(cls, row: Row[Any]) -> RiskScore:
-        return cls(score=row.score, level=RiskLevel(row.level), computed_at=row.computed_at)
+        # `level` stays the stored text: it equals the RiskLevel member's value,
+        # which is all serialization needs.
+        return cls(score=row.score, level=row.level, computed_at=row.computed_at)

@@ -31,7 +31,7 @@ class SafetyEvent(Node):
         return cls(
             pk=row.id,
             trip_pk=row.trip_id,
-            kind=SafetyEventKind(row.kind),
+            kind=row.kind,  # the stored text is the member's value; no enum call per row
             severity=row.severity,
             occurred_at=row.occurred_at,
         )
