@@ -18,8 +18,17 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, get_named_type
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+)
 from strawberry.types.field import StrawberryField
+
+from gql.executor import FAST_LEAF
 
 Resolve = Callable[..., Any]
 
@@ -100,3 +109,11 @@ def install_fast_resolvers(schema: strawberry.Schema) -> None:
             fast = _fast(schema, field, graphql_field)
             if fast is not None:
                 graphql_field.resolve = fast
+                _mark_plain_leaf(field, graphql_field)
+
+
+def _mark_plain_leaf(field: StrawberryField, graphql_field: Any) -> None:
+    """Let gql.executor read and serialize this field without the full walk."""
+    leaf = get_nullable_type(graphql_field.type)  # a list of leaves is not a leaf
+    if field.base_resolver is None and not graphql_field.args and is_leaf_type(leaf):
+        setattr(graphql_field, FAST_LEAF, (field.python_name, leaf))

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
+from gql.executor import FastLeafExecutionContext
 from gql.extensions.error_codes import ErrorCodes
 from gql.fast_resolvers import install_fast_resolvers
 from gql.types.driver import Driver
@@ -33,6 +34,7 @@ def build_schema() -> strawberry.Schema:
             lambda: ValidationCache(maxsize=1024),
         ],
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=FastLeafExecutionContext,
     )
     install_fast_resolvers(schema)
     return schema
