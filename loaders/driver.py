@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Label, Select, func, select
@@ -21,6 +22,9 @@ JOINED = "driver__"  # label prefix of driver columns joined into another row
 DriverRow = namedtuple("DriverRow", [column.name for column in drivers.c])  # type: ignore[misc]
 
 
+_pick_joined = attrgetter(*(JOINED + column.name for column in drivers.c))
+
+
 def joined_driver_columns() -> list[Any]:
     """Driver columns to join into a parent's statement (see `joined_driver`)."""
     return [column.label(JOINED + column.name) for column in drivers.c]
@@ -28,8 +32,7 @@ def joined_driver_columns() -> list[Any]:
 
 def joined_driver(row: Any) -> Any:
     """The driver row carried by a parent row built with `joined_driver_columns`."""
-    names: tuple[str, ...] = DriverRow._fields
-    return DriverRow._make(getattr(row, JOINED + name) for name in names)
+    return DriverRow._make(_pick_joined(row))
 
 
 def select_drivers(ordering: Ordering | None = None) -> Select[Any]:

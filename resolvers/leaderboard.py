@@ -5,7 +5,6 @@ from typing import Any
 from sqlalchemy import Row
 
 from gql.context import Context
-from loaders.driver import joined_driver
 from loaders.leaderboard import count_leaderboard, fetch_leaderboard_page, leaderboard_ordering
 from pagination import Page, request_page
 from resolvers import arguments
@@ -29,11 +28,7 @@ async def leaderboard(
         return None, None
     ordering = leaderboard_ordering(pk, metric, region)
     request = request_page(ordering, first, after, last, before)
-    page = await fetch_leaderboard_page(context.db, pk, metric, region, request)
-    by_id = context.loaders.driver_by_id
-    for row in page.rows:
-        by_id.prime(row.driver_id, joined_driver(row))
-    return pk, page
+    return pk, await fetch_leaderboard_page(context.db, pk, metric, region, request)
 
 
 async def leaderboard_count(context: Context, season_pk: int, region: str | None) -> int:

@@ -100,15 +100,20 @@ def _field(
     strawberry_schema = info.schema._strawberry_schema  # type: ignore[attr-defined]
     name = nodes[0].name.value
     field = _strawberry_field(strawberry_schema, type_name, name)
-    if field is None or field.base_resolver is None:
-        return None
-    resolver = field.base_resolver.wrapped_func
-    if inspect.iscoroutinefunction(resolver):
+    if field is None:
         return None
     graphql_field = info.schema.get_type(type_name).fields[name]  # type: ignore[union-attr]
     sub_selections = [n.selection_set for n in nodes if n.selection_set]
     named = get_named_type(graphql_field.type)
     leads_on = is_composite_type(named) and _loads_below(info, named, sub_selections, depth)
+    if field.base_resolver is None:  # an object held as a plain attribute
+        if not leads_on:
+            return None
+        held = [getattr(instance, field.python_name) for instance in instances]
+        return _descend(info, held, sub_selections, depth)
+    resolver = field.base_resolver.wrapped_func
+    if inspect.iscoroutinefunction(resolver):
+        return None
     if not (does_load(resolver) or leads_on):
         return None
     raw = get_argument_values(graphql_field, nodes[0], info.variable_values)
@@ -143,9 +148,9 @@ def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) 
         for nodes in fields.values():
             name = nodes[0].name.value
             field = _strawberry_field(strawberry_schema, object_type.name, name)
-            if field is None or field.base_resolver is None:
+            if field is None:
                 continue
-            if does_load(field.base_resolver.wrapped_func):
+            if field.base_resolver is not None and does_load(field.base_resolver.wrapped_func):
                 return True
             child = get_named_type(object_type.fields[name].type)
             children = [n.selection_set for n in nodes if n.selection_set]

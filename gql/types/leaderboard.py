@@ -13,36 +13,34 @@ from gql.types.enums import LeaderboardMetric
 from gql.types.node import PageInfo
 from gql.types.season import Season
 from gql.types.stats import DriverStats
+from loaders.driver import joined_driver
 from pagination import Page
 from resolvers import leaderboard as resolve
 from resolvers import season as resolve_season
-from resolvers import trip as resolve_trip
 from resolvers.deferred import then
 
 
 @strawberry.type
 class LeaderboardEntry:
-    driver_pk: strawberry.Private[int]
-    stats_row: strawberry.Private[Row[Any]]
+    """Built whole from one leaderboard row: its driver is joined in (no load)."""
+
     rank: int = strawberry.field(
         description=(
             "1-based; ties share a rank (SQL RANK semantics), ties broken by driver id for order."
         )
     )
+    driver: Driver
     value: float = strawberry.field(description="The metric's value for this driver.")
+    stats: DriverStats
 
     @classmethod
     def of(cls, row: Row[Any]) -> LeaderboardEntry:
-        return cls(driver_pk=row.driver_id, stats_row=row, rank=row.rank, value=row.value)
-
-    @strawberry.field
-    @loads
-    def driver(self, info: strawberry.Info[Context, None]) -> Driver:
-        return then(resolve_trip.driver(info.context, self.driver_pk), Driver.required)
-
-    @strawberry.field
-    def stats(self) -> DriverStats:
-        return DriverStats.of(self.stats_row)
+        return cls(
+            driver=Driver.of(joined_driver(row)),
+            stats=DriverStats.of(row),
+            rank=row.rank,
+            value=row.value,
+        )
 
 
 @strawberry.type
