@@ -13,6 +13,7 @@ from loaders.base import AnyRow, Loader
 from loaders.batch import one_by_key
 from loaders.database import Database
 from loaders.filters import DriverFilterSpec
+from loaders.vehicle import join_vehicle
 from models import Driver
 from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
@@ -52,12 +53,24 @@ class DriverByIdLoader(Loader[int, AnyRow | None]):
 
 
 async def fetch_driver_page(
-    db: Database, spec: DriverFilterSpec | None, ordering: Ordering, request: PageRequest
+    db: Database,
+    spec: DriverFilterSpec | None,
+    ordering: Ordering,
+    request: PageRequest,
+    with_vehicle: bool = False,
 ) -> Page[AnyRow]:
+    """A page of drivers; `with_vehicle` joins each driver's vehicle into its row."""
     spec = spec or DriverFilterSpec()
+
+    def build() -> Select[Any]:
+        query = select_drivers(ordering).where(*spec.clauses())
+        if with_vehicle:
+            query = join_vehicle(query, drivers.c.id)
+        return apply_page(query, ordering, request)
+
     statement = db.statement(
-        ("driver_page", spec.shape, ordering, request.shape),
-        lambda: apply_page(select_drivers(ordering).where(*spec.clauses()), ordering, request),
+        ("driver_page", spec.shape, ordering, request.shape, with_vehicle),
+        build,
     )
     rows = await db.fetch(statement, {**spec.params(), **page_params(ordering, request)})
     return make_page(rows, ordering, request)

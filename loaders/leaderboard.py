@@ -16,6 +16,7 @@ from loaders.database import Database
 from loaders.driver import drivers, joined_driver_columns
 from loaders.driver_stats import SEASON, in_region, rank_expression
 from loaders.metrics import METRICS
+from loaders.vehicle import join_vehicle
 from models import DriverSeasonStats
 from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
@@ -38,7 +39,7 @@ def leaderboard_ordering(season_id: int, metric_name: str, region: str | None) -
 
 
 def _page_query(
-    metric_name: str, by_region: bool, ordering: Ordering, request: PageRequest
+    metric_name: str, by_region: bool, with_vehicle: bool, ordering: Ordering, request: PageRequest
 ) -> Select[Any]:
     metric = METRICS[metric_name]
     rank = rank_expression(metric, metric.column, by_region)
@@ -49,18 +50,25 @@ def _page_query(
         .join(drivers, drivers.c.id == stats.c.driver_id)
         .where(stats.c.season_id == SEASON, *in_region(stats.c.driver_id, by_region))
     )
+    if with_vehicle:
+        query = join_vehicle(query, stats.c.driver_id)
     return apply_page(query, ordering, request)
 
 
 async def fetch_leaderboard_page(
-    db: Database, season_id: int, metric_name: str, region: str | None, request: PageRequest
+    db: Database,
+    season_id: int,
+    metric_name: str,
+    region: str | None,
+    request: PageRequest,
+    with_vehicle: bool = False,
 ) -> Page[AnyRow]:
     ordering = leaderboard_ordering(season_id, metric_name, region)
     by_region = region is not None
     # The ordering's tag differs per season/region but its SQL does not.
     statement = db.statement(
-        ("leaderboard", metric_name, by_region, request.shape),
-        lambda: _page_query(metric_name, by_region, ordering, request),
+        ("leaderboard", metric_name, by_region, with_vehicle, request.shape),
+        lambda: _page_query(metric_name, by_region, with_vehicle, ordering, request),
     )
     params: dict[str, Any] = {"season_id": season_id, **page_params(ordering, request)}
     if by_region:

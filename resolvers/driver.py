@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row
@@ -8,6 +9,7 @@ from gql.context import Context
 from loaders.driver import count_drivers, fetch_driver_page
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import driver_ordering, trip_ordering
+from loaders.vehicle import joined_vehicle
 from pagination import Page, request_page
 from resolvers.deferred import Deferred, chain, ready
 from resolvers.global_id import decode_id_of
@@ -27,10 +29,22 @@ async def drivers(
     spec: DriverFilterSpec | None,
     order_field: str,
     descending: bool,
+    with_vehicle: bool = False,
 ) -> Page[Row[Any]]:
+    """A page of drivers; `with_vehicle` fetches their vehicles in the same statement."""
     ordering = driver_ordering(order_field, descending)
     request = request_page(ordering, first, after, last, before)
-    return await fetch_driver_page(context.db, spec, ordering, request)
+    page = await fetch_driver_page(context.db, spec, ordering, request, with_vehicle)
+    if with_vehicle:
+        prime_vehicles(context, page.rows, "id")
+    return page
+
+
+def prime_vehicles(context: Context, rows: Sequence[Any], driver_id: str) -> None:
+    """Hand vehicles joined into `rows` to the by-driver loader (no second statement)."""
+    loader = context.loaders.vehicle_by_driver_id
+    for row in rows:
+        loader.prime(getattr(row, driver_id), joined_vehicle(row))
 
 
 async def drivers_count(context: Context, spec: DriverFilterSpec | None) -> int:

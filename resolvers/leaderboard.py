@@ -8,6 +8,7 @@ from gql.context import Context
 from loaders.leaderboard import count_leaderboard, fetch_leaderboard_page, leaderboard_ordering
 from pagination import Page, request_page
 from resolvers import arguments
+from resolvers.driver import prime_vehicles
 from resolvers.season import season_pk
 
 
@@ -20,6 +21,7 @@ async def leaderboard(
     after: str | None,
     last: int | None,
     before: str | None,
+    with_vehicle: bool = False,
 ) -> tuple[int | None, Page[Row[Any]] | None]:
     """(season pk, page); (None, None) when no season is named and none is active."""
     region = arguments.text("region", region)
@@ -28,7 +30,10 @@ async def leaderboard(
         return None, None
     ordering = leaderboard_ordering(pk, metric, region)
     request = request_page(ordering, first, after, last, before)
-    return pk, await fetch_leaderboard_page(context.db, pk, metric, region, request)
+    page = await fetch_leaderboard_page(context.db, pk, metric, region, request, with_vehicle)
+    if with_vehicle:
+        prime_vehicles(context, page.rows, "driver_id")
+    return pk, page
 
 
 async def leaderboard_count(context: Context, season_pk: int, region: str | None) -> int:

@@ -8,9 +8,11 @@ from typing import Any
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
+    GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
     SelectionSetNode,
+    get_named_type,
     is_abstract_type,
 )
 from graphql.execution.values import get_directive_values
@@ -61,3 +63,24 @@ def collect_fields(
                 if fragment and _applies(schema, fragment.type_condition.name.value, type_name):
                     pending.append(fragment.selection_set)
     return fields
+
+
+def selects(info: Any, *paths: tuple[str, ...]) -> bool:
+    """Whether the current field's selection reaches any of `paths` (field names)."""
+    root = get_named_type(info.return_type)
+    selection_sets = [node.selection_set for node in info.field_nodes if node.selection_set]
+    return any(_selects(info, root, selection_sets, path) for path in paths)
+
+
+def _selects(info: Any, type_: Any, selection_sets: list[Any], path: tuple[str, ...]) -> bool:
+    if not selection_sets or not isinstance(type_, GraphQLObjectType):
+        return False
+    fields = collect_fields(
+        info.schema, info.fragments, info.variable_values, type_.name, selection_sets
+    )
+    head, rest = path[0], path[1:]
+    nodes = [node for group in fields.values() for node in group if node.name.value == head]
+    if not nodes or not rest:
+        return bool(nodes)
+    child = get_named_type(type_.fields[head].type)
+    return _selects(info, child, [n.selection_set for n in nodes if n.selection_set], rest)

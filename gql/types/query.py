@@ -8,6 +8,7 @@ import strawberry
 
 from gql.context import Context
 from gql.prefetch import prefetch
+from gql.prefetch.selection import selects
 from gql.types.driver import Driver, DriverConnection
 from gql.types.enums import LeaderboardMetric
 from gql.types.fleet_summary import FleetSummary
@@ -71,8 +72,9 @@ class Query:
     ) -> DriverConnection:
         spec = None if filter is None else filter.spec()
         field, descending = driver_order(order_by)
+        with_vehicle = selects(info._raw_info, ("nodes", "vehicle"), ("edges", "node", "vehicle"))
         page = await resolve_driver.drivers(
-            info.context, first, after, last, before, spec, field, descending
+            info.context, first, after, last, before, spec, field, descending, with_vehicle
         )
         return await warmed(info, DriverConnection(page=page, spec=spec))
 
@@ -138,8 +140,11 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> LeaderboardConnection:
+        with_vehicle = selects(
+            info._raw_info, ("nodes", "driver", "vehicle"), ("edges", "node", "driver", "vehicle")
+        )
         season_pk, page = await resolve_leaderboard.leaderboard(
-            info.context, season_id, metric.name, region, first, after, last, before
+            info.context, season_id, metric.name, region, first, after, last, before, with_vehicle
         )
         connection = LeaderboardConnection(
             page=page, season_pk=season_pk, region=region, metric=metric

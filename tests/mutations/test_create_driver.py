@@ -43,6 +43,15 @@ async def test_creates_driver_without_vehicle(api: Api) -> None:
     assert payload["userErrors"] == []
     assert payload["driver"]["vehicle"] is None
 
+    # The drivers page joins vehicles in: a driver without one reads null there too.
+    page = await api.post(
+        "query($f: DriverFilter) { drivers(first: 100, filter: $f) "
+        "{ nodes { id vehicle { plate } } } }",
+        {"f": {"nameContains": payload["driver"]["name"]}},
+    )
+    nodes = page.json()["data"]["drivers"]["nodes"]
+    assert {"id": payload["driver"]["id"], "vehicle": None} in nodes
+
 
 INVALID: list[tuple[dict[str, Any], list[str], str]] = [
     ({"name": "   "}, ["input", "name"], "BLANK"),
