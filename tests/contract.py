@@ -25,9 +25,8 @@ KINDS = (
 )
 # The public contract lives in the team's shared folder beside the checkout
 # (../shared/contract). A copy is kept in the repository so a clone anywhere
-# can run the contract test; test_contract checks the copy against the
-# shared file whenever that is present.
-SHARED_CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract" / "schema.graphql"
+# can run the contract test; .ci/run fails when the copy and the shared file
+# (if present) differ.
 CONTRACT = Path(__file__).resolve().parent / "contract_copy" / "schema.graphql"
 
 

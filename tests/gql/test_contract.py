@@ -11,10 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from gql.schema import build_schema, print_schema_sdl
-from tests.contract import CONTRACT, SHARED_CONTRACT, contract_gaps, contract_schema
+from tests.contract import contract_gaps, contract_schema
 
 SNAPSHOT = Path(__file__).parent / "schema.snapshot.graphql"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -22,14 +20,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def update_requested() -> bool:
     return os.environ.get("UPDATE_SNAPSHOTS", "") not in ("", "0", "false", "no")
-
-
-def test_contract_copy_matches_the_shared_contract() -> None:
-    if not SHARED_CONTRACT.exists():
-        pytest.skip(f"no shared contract at {SHARED_CONTRACT} (checkout outside the team folder)")
-    assert CONTRACT.read_text() == SHARED_CONTRACT.read_text(), (
-        "tests/contract_copy/schema.graphql is stale: copy ../shared/contract/schema.graphql"
-    )
 
 
 def test_served_schema_covers_the_contract() -> None:
