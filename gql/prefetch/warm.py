@@ -21,6 +21,7 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    GraphQLObjectType,
     GraphQLResolveInfo,
     get_named_type,
     is_abstract_type,
@@ -55,21 +56,27 @@ async def prefetch(info: Info, result: Any) -> None:
     """Warm everything the current field's selection will load below `result`."""
     selection_sets = [n.selection_set for n in info.field_nodes if n.selection_set]
     try:
-        await _level(info, _objects([result]), selection_sets, 0)
+        await _level(info, _objects([result], get_named_type(info.return_type)), selection_sets, 0)
     except Exception:  # the real walk reports errors where they belong
         return
 
 
-def _objects(values: list[Any]) -> dict[str, list[Any]]:
-    """Flatten results into objects grouped by GraphQL type name."""
+def _objects(values: list[Any], named: Any) -> dict[str, list[Any]]:
+    """Flatten results into objects grouped by GraphQL type name.
+
+    An object-typed field names its type itself (a generic `Edge` instance is
+    a `DriverEdge` there); an interface-typed one (`node`) goes by the
+    instance's class.
+    """
     grouped: dict[str, list[Any]] = defaultdict(list)
+    concrete = named.name if isinstance(named, GraphQLObjectType) else None
     stack = list(values)
     while stack:
         value = stack.pop()
         if isinstance(value, list | tuple):
             stack.extend(value)
         elif has_object_definition(value):
-            grouped[value.__strawberry_definition__.name].append(value)
+            grouped[concrete or value.__strawberry_definition__.name].append(value)
     return grouped
 
 
@@ -110,7 +117,7 @@ def _field(
         if not leads_on:
             return None
         held = [getattr(instance, field.python_name) for instance in instances]
-        return _descend(info, held, sub_selections, depth)
+        return _descend(info, held, sub_selections, depth, named)
     resolver = field.base_resolver.wrapped_func
     if inspect.iscoroutinefunction(resolver):
         return None
@@ -132,7 +139,7 @@ def _field(
             results.append(resolver(instance, **kwargs))
         except Exception:  # reported by the real walk
             continue
-    return _descend(info, results, sub_selections if leads_on else [], depth)
+    return _descend(info, results, sub_selections if leads_on else [], depth, named)
 
 
 def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) -> bool:
@@ -159,7 +166,9 @@ def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) 
     return False
 
 
-async def _descend(info: Info, results: list[Any], sub_selections: list[Any], depth: int) -> None:
+async def _descend(
+    info: Info, results: list[Any], sub_selections: list[Any], depth: int, named: Any
+) -> None:
     # Await the loads themselves (futures: no task per item); build objects
     # only when there is a level below to warm.
     pending = [r.source if isinstance(r, Later) else r for r in results if inspect.isawaitable(r)]
@@ -170,7 +179,7 @@ async def _descend(info: Info, results: list[Any], sub_selections: list[Any], de
         return
     values = [_settle(r, next(settled)) if inspect.isawaitable(r) else r for r in results]
     values = [v for v in values if not isinstance(v, BaseException)]
-    await _level(info, _objects(values), sub_selections, depth + 1)
+    await _level(info, _objects(values, named), sub_selections, depth + 1)
 
 
 def _settle(awaited: Any, value: Any) -> Any:

@@ -8,15 +8,15 @@ from sqlalchemy import Row
 
 from gql.context import Context
 from gql.prefetch.marks import loads
+from gql.types.connection import Connection
 from gql.types.enums import LeaderboardMetric
 from gql.types.inputs import TripFilter, TripOrder, trip_order
-from gql.types.node import Node, PageInfo
+from gql.types.node import Node
 from gql.types.risk_score import RiskScore
 from gql.types.stats import DriverStats
 from gql.types.trip import TripConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import DriverFilterSpec
-from pagination import Page
 from resolvers import driver as resolve
 from resolvers.deferred import then
 
@@ -32,16 +32,6 @@ class Driver(Node):
     name: str
     region: str
     created_at: datetime
-
-    @classmethod
-    def of_optional(cls, row: Row[Any] | None) -> Driver | None:
-        return None if row is None else cls.of(row)
-
-    @classmethod
-    def required(cls, row: Row[Any] | None) -> Driver:
-        if row is None:  # foreign keys make this impossible short of a race
-            raise LookupError("driver is gone")
-        return cls.of(row)
 
     @classmethod
     def of(cls, row: Row[Any]) -> Driver:
@@ -111,27 +101,12 @@ class Driver(Node):
 
 
 @strawberry.type
-class DriverEdge:
-    cursor: str
-    node: Driver
-
-
-@strawberry.type
-class DriverConnection:
-    page: strawberry.Private[Page[Row[Any]]]
+class DriverConnection(Connection[Driver]):
     spec: strawberry.Private[DriverFilterSpec | None]
 
-    @strawberry.field
-    def edges(self) -> list[DriverEdge]:
-        return [DriverEdge(cursor=self.page.cursor(r), node=Driver.of(r)) for r in self.page.rows]
-
-    @strawberry.field
-    def nodes(self) -> list[Driver]:
-        return [Driver.of(row) for row in self.page.rows]
-
-    @strawberry.field
-    def page_info(self) -> PageInfo:
-        return PageInfo.of(self.page)
+    @classmethod
+    def node_of(cls, row: Row[Any]) -> Driver:
+        return Driver.of(row)
 
     @strawberry.field
     async def total_count(self, info: strawberry.Info[Context, None]) -> int:

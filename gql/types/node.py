@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import strawberry
 
@@ -13,6 +13,21 @@ from resolvers.global_id import encode_id
 @strawberry.interface(description="Relay Global Object Identification.")
 class Node:
     pk: strawberry.Private[int]
+
+    @classmethod
+    def of(cls, row: Any) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def of_optional(cls, row: Any | None) -> Self | None:
+        return None if row is None else cls.of(row)
+
+    @classmethod
+    def required(cls, row: Any | None) -> Self:
+        """For a to-one the schema says non-null: a missing row is a race, not data."""
+        if row is None:
+            raise LookupError(f"{cls.__name__} is gone")
+        return cls.of(row)
 
     @strawberry.field(description="Opaque global id (base64 of 'Type:pk'). Stable across restarts.")  # type: ignore[untyped-decorator]
     def id(self) -> strawberry.ID:

@@ -8,9 +8,9 @@ from sqlalchemy import Row
 
 from gql.context import Context
 from gql.prefetch.marks import loads
+from gql.types.connection import Connection
 from gql.types.enums import SafetyEventKind
-from gql.types.node import Node, PageInfo
-from pagination import Page
+from gql.types.node import Node
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
 
@@ -47,28 +47,12 @@ class SafetyEvent(Node):
 
 
 @strawberry.type
-class SafetyEventEdge:
-    cursor: str
-    node: SafetyEvent
-
-
-@strawberry.type
-class SafetyEventConnection:
-    page: strawberry.Private[Page[Row[Any]]]
+class SafetyEventConnection(Connection[SafetyEvent]):
     trip_pk: strawberry.Private[int]
 
-    @strawberry.field
-    def edges(self) -> list[SafetyEventEdge]:
-        page = self.page
-        return [SafetyEventEdge(cursor=page.cursor(r), node=SafetyEvent.of(r)) for r in page.rows]
-
-    @strawberry.field
-    def nodes(self) -> list[SafetyEvent]:
-        return [SafetyEvent.of(row) for row in self.page.rows]
-
-    @strawberry.field
-    def page_info(self) -> PageInfo:
-        return PageInfo.of(self.page)
+    @classmethod
+    def node_of(cls, row: Row[Any]) -> SafetyEvent:
+        return SafetyEvent.of(row)
 
     @strawberry.field
     @loads

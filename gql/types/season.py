@@ -7,8 +7,8 @@ import strawberry
 from sqlalchemy import Row
 
 from gql.context import Context
-from gql.types.node import Node, PageInfo
-from pagination import Page
+from gql.types.connection import Connection
+from gql.types.node import Node
 from resolvers import season as resolve
 
 
@@ -30,26 +30,10 @@ class Season(Node):
 
 
 @strawberry.type
-class SeasonEdge:
-    cursor: str
-    node: Season
-
-
-@strawberry.type
-class SeasonConnection:
-    page: strawberry.Private[Page[Row[Any]]]
-
-    @strawberry.field
-    def edges(self) -> list[SeasonEdge]:
-        return [SeasonEdge(cursor=self.page.cursor(r), node=Season.of(r)) for r in self.page.rows]
-
-    @strawberry.field
-    def nodes(self) -> list[Season]:
-        return [Season.of(row) for row in self.page.rows]
-
-    @strawberry.field
-    def page_info(self) -> PageInfo:
-        return PageInfo.of(self.page)
+class SeasonConnection(Connection[Season]):
+    @classmethod
+    def node_of(cls, row: Row[Any]) -> Season:
+        return Season.of(row)
 
     @strawberry.field
     async def total_count(self, info: strawberry.Info[Context, None]) -> int:

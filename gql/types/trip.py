@@ -8,11 +8,11 @@ from sqlalchemy import Row
 
 from gql.context import Context
 from gql.prefetch.marks import loads
-from gql.types.node import Node, PageInfo
+from gql.types.connection import Connection
+from gql.types.node import Node
 from gql.types.safety_event import SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
-from pagination import Page
 from resolvers import trip as resolve
 from resolvers.deferred import then
 
@@ -30,12 +30,6 @@ class Trip(Node):
     distance_km: float
     duration_seconds: int
     safety_score: int = strawberry.field(description="0..100, higher is safer.")
-
-    @classmethod
-    def required(cls, row: Row[Any] | None) -> Trip:
-        if row is None:  # foreign keys make this impossible short of a race
-            raise LookupError("trip is gone")
-        return cls.of(row)
 
     @classmethod
     def of(cls, row: Row[Any]) -> Trip:
@@ -79,30 +73,15 @@ class Trip(Node):
 
 
 @strawberry.type
-class TripEdge:
-    cursor: str
-    node: Trip
-
-
-@strawberry.type
-class TripConnection:
+class TripConnection(Connection[Trip]):
     """Trips of one driver (`driver_pk` set) or of the whole fleet."""
 
-    page: strawberry.Private[Page[Row[Any]]]
     spec: strawberry.Private[TripFilterSpec | None]
     driver_pk: strawberry.Private[int | None] = None
 
-    @strawberry.field
-    def edges(self) -> list[TripEdge]:
-        return [TripEdge(cursor=self.page.cursor(r), node=Trip.of(r)) for r in self.page.rows]
-
-    @strawberry.field
-    def nodes(self) -> list[Trip]:
-        return [Trip.of(row) for row in self.page.rows]
-
-    @strawberry.field
-    def page_info(self) -> PageInfo:
-        return PageInfo.of(self.page)
+    @classmethod
+    def node_of(cls, row: Row[Any]) -> Trip:
+        return Trip.of(row)
 
     @strawberry.field
     @loads

@@ -25,10 +25,6 @@ class Vehicle(Node):
     plate: str
 
     @classmethod
-    def of_optional(cls, row: Row[Any] | None) -> Vehicle | None:
-        return None if row is None else cls.of(row)
-
-    @classmethod
     def of(cls, row: Row[Any]) -> Vehicle:
         return cls(
             pk=row.id,
