@@ -9,7 +9,8 @@ from sqlalchemy.engine import Connection
 
 from config import get_settings
 from db import create_engine
-from models import Base, UTCDateTime
+from db.autogenerate import compare_type, render_item
+from models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,34 +21,13 @@ def _url() -> str:
     return str(url) if url else get_settings().database_url
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
-    if type_ == "type" and isinstance(obj, UTCDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
-
-
-def _compare_type(
-    context: object,
-    inspected: object,
-    metadata: object,
-    inspected_type: object,
-    metadata_type: object,
-) -> bool | None:
-    # UTCDateTime is a DateTime(timezone=True) in the database.
-    if isinstance(metadata_type, UTCDateTime):
-        return (
-            None if type(inspected_type).__name__ in {"DATETIME", "TIMESTAMP", "DateTime"} else True
-        )
-    return None
-
-
 def _do_run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        render_item=_render_item,
-        compare_type=_compare_type,
+        render_item=render_item,
+        compare_type=compare_type,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -19,23 +19,8 @@ from sqlalchemy import Column, Index, UnaryExpression
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import operators
 
-from models import Base, UTCDateTime
-
-
-def compare_type(
-    context: object,
-    inspected: object,
-    metadata: object,
-    inspected_type: object,
-    metadata_type: object,
-) -> bool | None:
-    # Same rule as migrations/env.py (which cannot be imported: it runs on
-    # import): UTCDateTime is a DateTime(timezone=True) in the database.
-    if isinstance(metadata_type, UTCDateTime):
-        return (
-            None if type(inspected_type).__name__ in {"DATETIME", "TIMESTAMP", "DateTime"} else True
-        )
-    return None
+from db.autogenerate import compare_type
+from models import Base
 
 
 def schema_diff(conn: Connection) -> list[Any]:
