@@ -1,4 +1,4 @@
-"""`fleetgraph` command: serve, migrate, seed, token, schema.
+"""`fleetgraph` command: serve, migrate, seed, token, schema, persisted.
 
 Every failure the user can cause (bad sizes, unreachable database, unknown
 revision) ends as one line on stderr and exit status 1, never a traceback.
@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from sqlalchemy.exc import DBAPIError
@@ -75,12 +76,28 @@ def _build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the served GraphQL schema (SDL)")
     schema.set_defaults(handler=_schema)
+
+    persisted = commands.add_parser("persisted", help="manage persisted (trusted) documents")
+    persisted_commands = persisted.add_subparsers(
+        dest="persisted_command", required=True, parser_class=_OneLineParser
+    )
+    load = persisted_commands.add_parser(
+        "load", help="trust the documents of an Apollo or Relay manifest (into Redis)"
+    )
+    load.add_argument("file", type=Path, help="manifest JSON file")
+    load.set_defaults(handler=_persisted_load)
     return parser
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
     from cli.serve import serve
+    from persisted import ManifestError, read_manifest
 
+    if settings.trusted_documents_file is not None:
+        try:  # refuse a bad manifest here, not as a traceback in every worker
+            read_manifest(settings.trusted_documents_file)
+        except ManifestError as exc:
+            raise CliError(f"TRUSTED_DOCUMENTS_FILE: {exc}") from exc
     serve(settings, host=args.host, port=args.port, workers=args.workers)
 
 
@@ -130,6 +147,39 @@ def _schema(args: argparse.Namespace, settings: Settings) -> None:
     from gql.schema import print_schema_sdl
 
     print(print_schema_sdl())
+
+
+def _persisted_load(args: argparse.Namespace, settings: Settings) -> None:
+    from persisted import (
+        ManifestError,
+        PersistedDocuments,
+        StoreUnavailable,
+        create_store,
+        read_manifest,
+    )
+
+    try:
+        manifest = read_manifest(args.file)
+    except ManifestError as exc:
+        raise CliError(f"{args.file}: {exc}") from exc
+    if not settings.redis_url:
+        raise CliError(
+            f"{args.file} holds {len(manifest)} valid documents, but REDIS_URL is unset: "
+            "the in-process store lives in the server; set TRUSTED_DOCUMENTS_FILE instead"
+        )
+
+    async def load() -> int:
+        documents = PersistedDocuments(create_store(settings, timeout=10.0))
+        try:
+            return await documents.load(manifest)
+        finally:
+            await documents.close()
+
+    try:
+        keys = asyncio.run(load())
+    except StoreUnavailable as exc:
+        raise CliError(f"cannot reach Redis: {exc.reason}") from exc
+    print(f"loaded {len(manifest)} documents ({keys} keys) into Redis", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

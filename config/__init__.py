@@ -1,5 +1,5 @@
 """Runtime configuration, read from the environment."""
 
-from config.settings import Settings, get_settings
+from config.settings import PersistedQueriesMode, Settings, get_settings
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["PersistedQueriesMode", "Settings", "get_settings"]

@@ -22,6 +22,12 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class PersistedQueriesMode(StrEnum):
+    APQ = "apq"  # Apollo automatic persisted queries: any client may register a document
+    TRUSTED = "trusted"  # only documents loaded from a manifest run
+    OFF = "off"  # persisted-query requests are answered PERSISTED_QUERY_NOT_SUPPORTED
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -37,6 +43,17 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_ttl_seconds: int = Field(default=3600, ge=1)
+
+    # Persisted queries (persisted/): the store is Redis when REDIS_URL is set.
+    persisted_queries: PersistedQueriesMode = PersistedQueriesMode.APQ
+    trusted_documents_allow_admin_bypass: bool = False
+    trusted_documents_file: Path | None = Field(
+        default=None, description="Manifest (Apollo or Relay JSON) loaded into the store at start."
+    )
+    persisted_queries_max_entries: int = Field(default=10_000, ge=1, le=10_000_000)
+    persisted_queries_ttl_seconds: int | None = Field(default=None, ge=1)
+    persisted_queries_redis_timeout: float = Field(default=0.25, gt=0, le=60)
+    persisted_queries_key_prefix: str = Field(default="fleetgraph:pq:", min_length=1)
 
     # Demo data created by `serve` on an empty embedded database.
     seed_on_empty: bool = True

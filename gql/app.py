@@ -1,7 +1,8 @@
 """The Starlette application: GraphQL endpoint, GraphiQL, health, metrics.
 
-Long-lived resources (engine) are owned by the lifespan and handed to
-requests through `app.state`; nothing connects at import time.
+Long-lived resources (engine, persisted-query store) are owned by the
+lifespan and handed to requests through `app.state`; nothing connects at
+import time.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from gql.http import GraphQLApp
 from gql.schema import build_schema
 from loaders import Database
 from loaders.database import create_pg_pool
+from persisted import open_documents
 
 
 def tune_garbage_collector() -> None:
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        persisted = app.state.persisted = await open_documents(settings)
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         count_statements(engine)
         pg_pool = None
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await persisted.close()
             if pg_pool is not None:
                 await pg_pool.close()
             await engine.dispose()

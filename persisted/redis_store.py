@@ -1,0 +1,86 @@
+"""The Redis backend: one key per document, shared by every process and host."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from redis.asyncio import Redis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+from persisted.store import StoreUnavailable
+
+DEFAULT_PREFIX = "fleetgraph:pq:"
+_LOAD_CHUNK = 500
+
+
+@contextmanager
+def _unavailable_on_error() -> Iterator[None]:
+    try:
+        yield
+    except (RedisError, OSError, TimeoutError) as exc:
+        raise StoreUnavailable(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+
+
+class RedisStore:
+    """Documents under `<prefix><key>` (default `fleetgraph:pq:<sha256>`).
+
+    Every operation is bounded by `timeout` seconds and never retried: a
+    request must not wait on a Redis that is down; the caller fails open.
+    Registrations expire after `ttl_seconds` if set; manifest documents never.
+    """
+
+    def __init__(
+        self,
+        client: Redis,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        timeout: float = 0.25,
+        ttl_seconds: int | None = None,
+    ) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.timeout = timeout
+        self.ttl_seconds = ttl_seconds
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        timeout: float = 0.25,
+        ttl_seconds: int | None = None,
+    ) -> RedisStore:
+        client = Redis.from_url(
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
+            decode_responses=True,
+        )
+        return cls(client, prefix=prefix, timeout=timeout, ttl_seconds=ttl_seconds)
+
+    async def get(self, key: str) -> str | None:
+        with _unavailable_on_error():
+            async with asyncio.timeout(self.timeout):
+                value = await self.client.get(self.prefix + key)
+        return None if value is None else str(value)
+
+    async def put(self, key: str, document: str) -> None:
+        with _unavailable_on_error():
+            async with asyncio.timeout(self.timeout):
+                await self.client.set(self.prefix + key, document, ex=self.ttl_seconds)
+
+    async def load(self, documents: Mapping[str, str]) -> None:
+        items = [(self.prefix + key, text) for key, text in documents.items()]
+        with _unavailable_on_error():
+            for start in range(0, len(items), _LOAD_CHUNK):
+                async with asyncio.timeout(self.timeout):
+                    await self.client.mset(dict(items[start : start + _LOAD_CHUNK]))
+
+    async def close(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,98 @@
+"""Apollo APQ over HTTP, as Apollo Client's persisted-query link speaks it (in-process store)."""
+
+from __future__ import annotations
+
+from persisted import sha256_hex
+from tests.persisted.client import (
+    QUERY,
+    assert_ran,
+    code_of,
+    get_params,
+    hash_only,
+    serving,
+    settings_for,
+    with_query,
+)
+
+
+async def test_handshake_not_found_register_hit(seeded_db_url: str) -> None:
+    async with serving(settings_for(seeded_db_url)) as http:
+        miss = await http.post("/graphql", json=hash_only())
+        assert miss.status_code == 200
+        assert miss.json() == {
+            "errors": [
+                {
+                    "message": "PersistedQueryNotFound",
+                    "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
+                }
+            ]
+        }
+
+        assert_ran(await http.post("/graphql", json=with_query()))
+        hit = await http.post("/graphql", json=hash_only())
+        assert_ran(hit)
+
+
+async def test_hash_is_case_insensitive(seeded_db_url: str) -> None:
+    async with serving(settings_for(seeded_db_url)) as http:
+        assert_ran(await http.post("/graphql", json=with_query()))
+        assert_ran(await http.post("/graphql", json=hash_only(sha=sha256_hex(QUERY).upper())))
+
+
+async def test_hash_mismatch_is_rejected_and_not_stored(seeded_db_url: str) -> None:
+    other = sha256_hex("{ somethingElse }")
+    async with serving(settings_for(seeded_db_url)) as http:
+        bad = await http.post("/graphql", json=with_query(sha=other))
+        assert bad.status_code == 400
+        assert code_of(bad) == "PERSISTED_QUERY_HASH_MISMATCH"
+        again = await http.post("/graphql", json=hash_only(sha=other))
+        assert code_of(again) == "PERSISTED_QUERY_NOT_FOUND"
+
+
+async def test_malformed_hash(seeded_db_url: str) -> None:
+    async with serving(settings_for(seeded_db_url)) as http:
+        miss = await http.post("/graphql", json=hash_only(sha="trusted:x"))
+        assert (miss.status_code, code_of(miss)) == (200, "PERSISTED_QUERY_NOT_FOUND")
+        bad = await http.post("/graphql", json=with_query(sha="nope"))
+        assert (bad.status_code, code_of(bad)) == (400, "PERSISTED_QUERY_HASH_MISMATCH")
+
+
+async def test_unsupported_version(seeded_db_url: str) -> None:
+    async with serving(settings_for(seeded_db_url)) as http:
+        response = await http.post("/graphql", json=with_query(version=2))
+        assert response.status_code == 400
+        assert code_of(response) == "PERSISTED_QUERY_VERSION_UNSUPPORTED"
+
+
+async def test_get_with_extensions(seeded_db_url: str) -> None:
+    async with serving(settings_for(seeded_db_url)) as http:
+        # Apollo Client sends `accept: */*`: a hash-only GET must not get GraphiQL.
+        headers = {"accept": "*/*"}
+        miss = await http.get("/graphql", params=get_params(hash_only()), headers=headers)
+        assert (miss.status_code, code_of(miss)) == (200, "PERSISTED_QUERY_NOT_FOUND")
+        assert_ran(await http.get("/graphql", params=get_params(with_query()), headers=headers))
+        assert_ran(await http.get("/graphql", params=get_params(hash_only()), headers=headers))
+
+
+async def test_plain_queries_still_run(seeded_db_url: str) -> None:
+    async with serving(settings_for(seeded_db_url)) as http:
+        assert_ran(await http.post("/graphql", json={"query": QUERY}))
+
+
+async def test_document_id_sha256(seeded_db_url: str) -> None:
+    async with serving(settings_for(seeded_db_url)) as http:
+        unknown = await http.post("/graphql", json={"documentId": f"sha256:{sha256_hex(QUERY)}"})
+        assert code_of(unknown) == "PERSISTED_QUERY_NOT_FOUND"
+        assert_ran(await http.post("/graphql", json=with_query()))
+        document_id = f"sha256:{sha256_hex(QUERY)}"
+        assert_ran(await http.post("/graphql", json={"documentId": document_id}))
+        assert_ran(await http.get("/graphql", params={"documentId": document_id}))
+
+
+async def test_off_mode_answers_not_supported(seeded_db_url: str) -> None:
+    async with serving(settings_for(seeded_db_url, persisted_queries="off")) as http:
+        response = await http.post("/graphql", json=with_query())
+        assert response.status_code == 200
+        assert response.json()["errors"][0]["message"] == "PersistedQueryNotSupported"
+        assert code_of(response) == "PERSISTED_QUERY_NOT_SUPPORTED"
+        assert_ran(await http.post("/graphql", json={"query": QUERY}))
