@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy async URL: postgresql+asyncpg://... or sqlite+aiosqlite:///...",
     )
     database_pool_size: int = Field(default=10, ge=1, le=500)
+    season_cache_seconds: float = Field(
+        default=10.0, ge=0, description="How long a process reuses the seasons table (0: never)."
+    )
     redis_url: str | None = Field(
         default=None, description="redis://... ; unset means the in-process cache."
     )

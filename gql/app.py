@@ -24,6 +24,7 @@ from gql.http import GraphQLApp
 from gql.schema import build_schema
 from loaders import Database
 from loaders.database import create_pg_pool
+from loaders.season_calendar import SeasonCalendar
 from persisted import open_documents
 
 
@@ -51,6 +52,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if engine.dialect.name == "postgresql":
             pg_pool = await create_pg_pool(settings.database_url, settings.database_pool_size)
         app.state.database = Database(engine, pg_pool)
+        app.state.season_calendar = SeasonCalendar(
+            app.state.database, settings.season_cache_seconds
+        )
         tune_garbage_collector()
         try:
             yield

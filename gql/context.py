@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from auth.tokens import ANONYMOUS, Viewer
 from loaders import Database, Loaders
 from loaders.season import fetch_active_season
+from loaders.season_calendar import SeasonCalendar
 
 T = TypeVar("T")
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 class Context:
     loaders: Loaders
     now: datetime
+    calendar: SeasonCalendar | None = None
     viewer: Viewer = ANONYMOUS
     request: Any = None
     response: Any = None
@@ -42,7 +44,10 @@ class Context:
         """The season active at request time (also primed into the by-id loader)."""
 
         async def fetch() -> Row[Any] | None:
-            row = await fetch_active_season(self.db, self.now)
+            if self.calendar is not None:
+                row = await self.calendar.active(self.now)
+            else:
+                row = await fetch_active_season(self.db, self.now)
             if row is not None:
                 self.loaders.season_by_id.prime(row.id, row)
             return row

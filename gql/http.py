@@ -57,6 +57,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(
             loaders=Loaders(request.app.state.database),
+            calendar=request.app.state.season_calendar,
             now=datetime.now(UTC),
             viewer=self.viewer_of(request),
             request=request,
