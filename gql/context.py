@@ -33,6 +33,17 @@ class Context:
     def db(self) -> Database:
         return self.loaders.db
 
+    def close(self) -> None:
+        """Drop the request's caches once the response is out.
+
+        Loader caches and memoized futures hold callbacks that point back at
+        the request, i.e. reference cycles: without this, every response's
+        rows wait for the cyclic garbage collector instead of being freed at
+        once.
+        """
+        self._memo.clear()
+        self.loaders.close()
+
     def once(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> asyncio.Future[T]:
         """Run `fetch` at most once per request; every caller awaits the same result."""
         future = self._memo.get(key)

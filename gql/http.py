@@ -55,7 +55,7 @@ class GraphQLApp(GraphQL[Context, None]):
         return decode_token(self.settings.jwt_secret.get_secret_value(), token.strip())
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(
+        context = Context(
             loaders=Loaders(request.app.state.database),
             calendar=request.app.state.season_calendar,
             now=datetime.now(UTC),
@@ -63,6 +63,8 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request,
             response=response,
         )
+        request.state.graphql_context = context  # closed in __call__ once answered
+        return context
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # A hash-only GET (APQ, `documentId`) has no `query` but is not a browser.
@@ -115,6 +117,9 @@ class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         try:
             await super().__call__(scope, receive, send)
+            context = scope.get("state", {}).get("graphql_context")
+            if context is not None:
+                context.close()
         except PersistedQueryError as exc:
             response = Response(
                 orjson.dumps(exc.to_json()), status_code=exc.status, media_type="application/json"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from aiodataloader import DataLoader
+
 from loaders.database import Database
 from loaders.driver import DriverByIdLoader
 from loaders.driver_stats import RankByDriverLoader, StatsByDriverSeasonLoader
@@ -23,6 +25,14 @@ class Loaders:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    def close(self) -> None:
+        """Forget every loaded value (see gql.context.Context.close)."""
+        built = vars(self)
+        for name, value in list(built.items()):
+            if isinstance(value, DataLoader):
+                value.clear_all()
+                del built[name]
 
     @cached_property
     def driver_by_id(self) -> DriverByIdLoader:
