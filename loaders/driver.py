@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Label, Select, func, select
+from sqlalchemy import Integer, Label, Select, bindparam, func, select
 
 from loaders.base import AnyRow, Loader
 from loaders.batch import one_by_key
@@ -18,6 +18,7 @@ from models import Driver
 from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
 drivers = Driver.__table__
+ID = bindparam("id", type_=Integer)
 
 JOINED = "driver__"  # label prefix of driver columns joined into another row
 DriverRow = namedtuple("DriverRow", [column.name for column in drivers.c])  # type: ignore[misc]
@@ -74,6 +75,16 @@ async def fetch_driver_page(
     )
     rows = await db.fetch(statement, {**spec.params(), **page_params(ordering, request)})
     return make_page(rows, ordering, request)
+
+
+async def fetch_driver_with_vehicle(db: Database, driver_id: int) -> AnyRow | None:
+    """One driver with its vehicle joined in (see `loaders.vehicle.joined_vehicle`)."""
+    statement = db.statement(
+        "driver_with_vehicle",
+        lambda: join_vehicle(select_drivers(), drivers.c.id).where(drivers.c.id == ID),
+    )
+    rows = await db.fetch(statement, {"id": driver_id})
+    return rows[0] if rows else None
 
 
 async def count_drivers(db: Database, spec: DriverFilterSpec | None) -> int:

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from gql.context import Context
-from loaders.driver import count_drivers, fetch_driver_page
+from loaders.driver import count_drivers, fetch_driver_page, fetch_driver_with_vehicle
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import driver_ordering, trip_ordering
 from loaders.vehicle import joined_vehicle
@@ -16,8 +16,16 @@ from resolvers.global_id import decode_id_of
 from resolvers.season import season_pk
 
 
-async def driver(context: Context, global_id: str) -> Row[Any] | None:
-    return await context.loaders.driver_by_id.load(decode_id_of(global_id, "Driver"))
+async def driver(context: Context, global_id: str, with_vehicle: bool = False) -> Row[Any] | None:
+    """The driver an id names; `with_vehicle` fetches its vehicle in the same statement."""
+    pk = decode_id_of(global_id, "Driver")
+    if not with_vehicle:
+        return await context.loaders.driver_by_id.load(pk)
+    row = await fetch_driver_with_vehicle(context.db, pk)
+    context.loaders.driver_by_id.prime(pk, row)
+    if row is not None:
+        prime_vehicles(context, [row], "id")
+    return row
 
 
 async def drivers(

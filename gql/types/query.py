@@ -56,7 +56,8 @@ class Query:
 
     @strawberry.field
     async def driver(self, info: Info, id: strawberry.ID) -> Driver | None:
-        row = await resolve_driver.driver(info.context, id)
+        with_vehicle = selects(info._raw_info, ("vehicle",))
+        row = await resolve_driver.driver(info.context, id, with_vehicle)
         return await warmed(info, None if row is None else Driver.of(row))
 
     @strawberry.field
