@@ -51,6 +51,10 @@ async def test_creates_driver_without_vehicle(api: Api) -> None:
     )
     nodes = page.json()["data"]["drivers"]["nodes"]
     assert {"id": payload["driver"]["id"], "vehicle": None} in nodes
+    one = await api.post(
+        "query($id: ID!) { driver(id: $id) { vehicle { plate } } }", {"id": payload["driver"]["id"]}
+    )
+    assert one.json() == {"data": {"driver": {"vehicle": None}}}
 
 
 INVALID: list[tuple[dict[str, Any], list[str], str]] = [
