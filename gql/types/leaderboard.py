@@ -69,7 +69,12 @@ class LeaderboardConnection:
 
     @strawberry.field
     def nodes(self) -> list[LeaderboardEntry]:
-        return [] if self.page is None else [LeaderboardEntry.of(r) for r in self.page.rows]
+        # Built once: the warm-up (gql/prefetch) and the real walk share the entries.
+        built: list[LeaderboardEntry] | None = self.__dict__.get("_entries")
+        if built is None:
+            rows = [] if self.page is None else self.page.rows
+            built = self.__dict__["_entries"] = [LeaderboardEntry.of(r) for r in rows]
+        return built
 
     @strawberry.field
     def page_info(self) -> PageInfo:
