@@ -44,6 +44,12 @@ class Settings(BaseSettings):
         default=None, description="redis://... ; unset means the in-process cache."
     )
     log_level: str = "INFO"
+    planner_enabled: bool = Field(
+        default=True,
+        description="Answer covered queries with the planned executor (planner/); "
+        "off: the reference executor answers everything.",
+    )
+    plan_cache_size: int = Field(default=1024, ge=1, le=1_000_000)
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_ttl_seconds: int = Field(default=3600, ge=1)
 

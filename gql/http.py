@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from auth import TokenError, decode_token
 from auth.tokens import ANONYMOUS, Viewer
@@ -110,6 +111,20 @@ class GraphQLApp(GraphQL[Context, None]):
         except orjson.JSONDecodeError:  # a multipart body, say
             return None
         return body.get("documentId") if isinstance(body, dict) else None
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """One operation: the planned executor when it covers it, else the reference."""
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

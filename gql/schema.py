@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
+from gql.documents import CachedDocuments, DocumentCache
 from gql.executor import FastLeafExecutionContext
 from gql.extensions.error_codes import ErrorCodes
 from gql.fast_resolvers import install_fast_resolvers
@@ -26,18 +26,20 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[Driver, Vehicle, Trip, SafetyEvent, Season],
-        # Parsed and validated documents are cached per process: a repeated
-        # document skips both (validation alone costs milliseconds).
-        extensions=[
-            ErrorCodes,
-            lambda: ParserCache(maxsize=1024),
-            lambda: ValidationCache(maxsize=1024),
-        ],
+        # Parsed and validated documents are cached per process (gql.documents):
+        # a repeated document skips both (validation alone costs milliseconds).
+        extensions=[ErrorCodes, lambda: CachedDocuments(document_cache(schema))],
         config=StrawberryConfig(auto_camel_case=True),
         execution_context_class=FastLeafExecutionContext,
     )
     install_fast_resolvers(schema)
     return schema
+
+
+@cache
+def document_cache(schema: strawberry.Schema) -> DocumentCache:
+    """The process's parse/validate cache for `schema`, shared by both executors."""
+    return DocumentCache(schema._schema)
 
 
 def print_schema_sdl() -> str:

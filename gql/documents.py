@@ -1,0 +1,106 @@
+"""Parsed and validated documents, cached per process and shared by every path.
+
+A document's text is parsed and validated once; the result is kept in a
+bounded LRU keyed by the text. Both executors read it (the reference
+executor through the `CachedDocuments` Strawberry extension, the planner
+directly), and so do the response cache (its key uses `PreparedDocument.sha256`)
+and persisted queries: a persisted hit resolves to a text already here, so it
+skips parse and validate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    parse,
+    specified_rules,
+    validate,
+)
+from strawberry.extensions import SchemaExtension
+
+DEFAULT_MAX_DOCUMENTS = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """One document's text with its parse result and validation errors."""
+
+    text: str
+    sha256: str
+    document: DocumentNode | None  # None when the text does not parse
+    errors: tuple[GraphQLError, ...]  # syntax error or validation errors; empty when valid
+    # Free slots for consumers that derive per-document data (plans, cost, cache hints).
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+class DocumentCache:
+    """Bounded LRU of prepared documents for one schema and one set of rules."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        *,
+        maxsize: int = DEFAULT_MAX_DOCUMENTS,
+        rules: Collection[type[ASTValidationRule]] | None = None,
+    ) -> None:
+        self.schema = schema
+        self.maxsize = maxsize
+        self.rules = tuple(specified_rules if rules is None else rules)
+        self._entries: OrderedDict[str, PreparedDocument] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def prepare(self, text: str) -> PreparedDocument:
+        entry = self._entries.get(text)
+        if entry is not None:
+            self._entries.move_to_end(text)
+            return entry
+        entry = self._prepare(text)
+        self._entries[text] = entry
+        if len(self._entries) > self.maxsize:
+            self._entries.popitem(last=False)
+        return entry
+
+    def _prepare(self, text: str) -> PreparedDocument:
+        sha256 = hashlib.sha256(text.encode()).hexdigest()
+        try:
+            document = parse(text)
+        except GraphQLError as error:
+            return PreparedDocument(text, sha256, None, (error,))
+        errors = validate(self.schema, document, self.rules)
+        return PreparedDocument(text, sha256, document, tuple(errors))
+
+
+class CachedDocuments(SchemaExtension):
+    """Strawberry's parse and validate steps, answered from a `DocumentCache`."""
+
+    def __init__(self, cache: DocumentCache) -> None:
+        super().__init__()
+        self.cache = cache
+
+    def _prepared(self) -> PreparedDocument:
+        return self.cache.prepare(self.execution_context.query or "")
+
+    def on_parse(self) -> Iterator[None]:
+        # A text that does not parse is left to Strawberry, which reports the
+        # syntax error as a GraphQL error the usual way.
+        self.execution_context.graphql_document = self._prepared().document
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        self.execution_context.pre_execution_errors = list(self._prepared().errors)
+        yield
