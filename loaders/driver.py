@@ -13,7 +13,8 @@ from loaders.base import AnyRow, Loader
 from loaders.batch import one_by_key
 from loaders.database import Database
 from loaders.filters import DriverFilterSpec
-from loaders.vehicle import join_vehicle
+from loaders.vehicle import JOINED as VEHICLE_JOINED
+from loaders.vehicle import join_vehicle, vehicles
 from models import Driver
 from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
@@ -35,6 +36,22 @@ def joined_driver_columns() -> list[Any]:
 def joined_driver(row: Any) -> Any:
     """The driver row carried by a parent row built with `joined_driver_columns`."""
     return DriverRow._make(_pick_joined(row))
+
+
+_VEHICLE_LABELS = [VEHICLE_JOINED + column.name for column in vehicles.c]
+DriverVehicleRow = namedtuple(  # type: ignore[misc]
+    "DriverVehicleRow", [column.name for column in drivers.c] + _VEHICLE_LABELS
+)
+_pick_joined_with_vehicle = attrgetter(
+    *(JOINED + column.name for column in drivers.c), *_VEHICLE_LABELS
+)
+
+
+def joined_driver_and_vehicle(row: Any) -> Any:
+    """The driver carried by `row`, still carrying its joined vehicle columns when present."""
+    if not hasattr(row, _VEHICLE_LABELS[0]):
+        return joined_driver(row)
+    return DriverVehicleRow._make(_pick_joined_with_vehicle(row))
 
 
 def select_drivers(ordering: Ordering | None = None) -> Select[Any]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,15 +11,22 @@ from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.enums import LeaderboardMetric
-from gql.types.inputs import TripFilter, TripOrder, trip_order
+from gql.types.inputs import TripFilter, TripOrder, trip_filter_of, trip_order, trip_order_of
 from gql.types.node import Node
 from gql.types.risk_score import RiskScore
-from gql.types.stats import DriverStats
+from gql.types.stats import NO_STATS, DriverStats
 from gql.types.trip import TripConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import DriverFilterSpec
+from loaders.orderings import trip_ordering
+from loaders.vehicle import joined_vehicle
+from pagination import request_page
+from planner.connections import Paged, connection_plans
+from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
 from resolvers import driver as resolve
 from resolvers.deferred import then
+from resolvers.global_id import encode_id
+from resolvers.season import season_pk
 
 
 def _same(value: int | None) -> int | None:
@@ -111,3 +119,69 @@ class DriverConnection(Connection[Driver]):
     @strawberry.field
     async def total_count(self, info: strawberry.Info[Context, None]) -> int:
         return await resolve.drivers_count(info.context, self.spec)
+
+
+# -- planned executor (planner/): how each Driver field is obtained, for all drivers at once
+
+
+async def _vehicles(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
+    if drivers and hasattr(drivers[0], "vehicle__id"):  # joined into the drivers' statement
+        return [joined_vehicle(driver) for driver in drivers]
+    return await context.loaders.vehicle_by_driver_id.batch_load_fn([d.id for d in drivers])
+
+
+async def _risk_scores(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
+    loader = context.loaders.latest_risk_score_by_driver_id
+    return await loader.batch_load_fn([d.id for d in drivers])
+
+
+async def _trips(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
+    filter_ = trip_filter_of(args.get("filter"))
+    spec = None if filter_ is None else filter_.spec()
+    field, descending = trip_order(trip_order_of(args.get("orderBy")))
+    ordering = trip_ordering(field, descending)
+    request = request_page(ordering, args["first"], args["after"], args["last"], args["before"])
+    keys = [(d.id, (spec, ordering, request)) for d in drivers]
+    pages = await context.loaders.trip_page_by_driver_id.batch_load_fn(keys)
+    return [Paged(page, d.id, spec) for d, page in zip(drivers, pages, strict=True)]
+
+
+async def _stats(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
+    pk = await season_pk(context, args.get("seasonId"))
+    if pk is None:
+        return [NO_STATS] * len(drivers)
+    rows = await context.loaders.stats_by_driver_season.batch_load_fn([(d.id, pk) for d in drivers])
+    return [NO_STATS if row is None else row for row in rows]
+
+
+async def _ranks(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
+    pk = await season_pk(context, args.get("seasonId"))
+    if pk is None:
+        return [None] * len(drivers)
+    shared = (pk, args["metric"].name)
+    return await context.loaders.rank_by_driver.batch_load_fn([(d.id, shared) for d in drivers])
+
+
+def _email_for(is_admin: bool) -> Any:
+    return (lambda row: row.email) if is_admin else (lambda row: None)
+
+
+DRIVER_PLANS: FieldPlans = {
+    "id": global_id("Driver", encode_id),
+    "name": Attribute("name"),
+    "email": Computed(lambda row: None, for_viewer=_email_for),
+    "region": Attribute("region"),
+    "createdAt": Attribute("created_at"),
+    "vehicle": Batched(_vehicles),
+    "riskScore": Batched(_risk_scores),
+    "trips": Batched(_trips),
+    "stats": Batched(_stats),
+    "rank": Batched(_ranks),
+}
+
+
+async def _count_drivers(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
+    return [await resolve.drivers_count(context, value.spec) for value in values]
+
+
+DRIVER_CONNECTION_PLANS: FieldPlans = connection_plans(Batched(_count_drivers))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -64,3 +65,38 @@ def trip_order(order: TripOrder | None) -> tuple[str, bool]:
     if order is None:
         return "STARTED_AT", True
     return order.field.value, order.direction is OrderDirection.DESC
+
+
+# Coerced argument values (GraphQL names, as graphql-core hands them to the planner).
+
+
+def driver_filter_of(value: dict[str, Any] | None) -> DriverFilter | None:
+    if value is None:
+        return None
+    return DriverFilter(
+        region=value.get("region"),
+        name_contains=value.get("nameContains"),
+        risk_level=value.get("riskLevel"),
+    )
+
+
+def trip_filter_of(value: dict[str, Any] | None) -> TripFilter | None:
+    if value is None:
+        return None
+    return TripFilter(
+        started_after=value.get("startedAfter"),
+        started_before=value.get("startedBefore"),
+        min_distance_km=value.get("minDistanceKm"),
+    )
+
+
+def driver_order_of(value: dict[str, Any] | None) -> DriverOrder | None:
+    return None if value is None else DriverOrder(**_order_fields(value))
+
+
+def trip_order_of(value: dict[str, Any] | None) -> TripOrder | None:
+    return None if value is None else TripOrder(**_order_fields(value))
+
+
+def _order_fields(value: dict[str, Any]) -> dict[str, Any]:
+    return {"field": value["field"], "direction": value["direction"]}

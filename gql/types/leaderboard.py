@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
@@ -13,8 +15,10 @@ from gql.types.enums import LeaderboardMetric
 from gql.types.node import PageInfo
 from gql.types.season import Season
 from gql.types.stats import DriverStats
-from loaders.driver import joined_driver
+from loaders.driver import joined_driver, joined_driver_and_vehicle
 from pagination import Page
+from planner.connections import connection_plans
+from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans
 from resolvers import leaderboard as resolve
 from resolvers import season as resolve_season
 from resolvers.deferred import then
@@ -102,3 +106,41 @@ def _known_season(row: Row[Any] | None) -> Season:
     if row is None:
         raise NotFound("season not found")
     return Season.of(row)
+
+
+# -- planned executor (planner/)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedLeaderboard:
+    """The planner's value of a `LeaderboardConnection`."""
+
+    page: Page[Row[Any]] | None
+    season_pk: int | None
+    region: str | None
+    metric: LeaderboardMetric
+
+
+async def _count(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
+    count = resolve.leaderboard_count
+    return [
+        0 if v.season_pk is None else await count(context, v.season_pk, v.region) for v in values
+    ]
+
+
+async def _seasons(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
+    pks = [v.season_pk for v in values if v.season_pk is not None]
+    found = iter(await context.loaders.season_by_id.batch_load_fn(pks) if pks else [])
+    return [None if v.season_pk is None else next(found) for v in values]
+
+
+LEADERBOARD_CONNECTION_PLANS: FieldPlans = connection_plans(
+    Batched(_count), season=Batched(_seasons), metric=Attribute("metric")
+)
+
+LEADERBOARD_ENTRY_PLANS: FieldPlans = {
+    "rank": Attribute("rank"),
+    "driver": Computed(joined_driver_and_vehicle),
+    "value": Attribute("value"),
+    "stats": Computed(lambda row: row),
+}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -17,14 +18,21 @@ from gql.types.inputs import (
     DriverOrder,
     TripFilter,
     TripOrder,
+    driver_filter_of,
     driver_order,
+    driver_order_of,
+    trip_filter_of,
     trip_order,
+    trip_order_of,
 )
-from gql.types.leaderboard import LeaderboardConnection
+from gql.types.leaderboard import LeaderboardConnection, PlannedLeaderboard
 from gql.types.node import Node
 from gql.types.node_types import node_of
 from gql.types.season import Season, SeasonConnection
 from gql.types.trip import Trip, TripConnection
+from planner.connections import Paged
+from planner.fields import Arguments, Batched, FieldPlans
+from planner.plan import Selection
 from resolvers import driver as resolve_driver
 from resolvers import leaderboard as resolve_leaderboard
 from resolvers import node as resolve_node
@@ -157,3 +165,98 @@ class Query:
         self, info: Info, season_id: strawberry.ID | None = None
     ) -> FleetSummary:
         return FleetSummary(season_pk=await resolve_season.season_pk(info.context, season_id))
+
+
+# -- planned executor (planner/): every root field, loaded once for the single root
+
+
+def _root(load: Callable[[Context, Arguments, Selection], Awaitable[Any]]) -> Batched:
+    async def batched(context: Context, args: Arguments, roots: Sequence[Any], sel: Any) -> Any:
+        return [await load(context, args, sel)]
+
+    return Batched(batched)
+
+
+def _typed(found: list[tuple[str, Any]]) -> list[tuple[str, Any] | None]:
+    return [None if row is None else (type_name, row) for type_name, row in found]
+
+
+async def _node(context: Context, args: Arguments, sel: Selection) -> Any:
+    [found] = _typed(await resolve_node.nodes(context, [args["id"]]))
+    return found
+
+
+async def _nodes(context: Context, args: Arguments, sel: Selection) -> Any:
+    return _typed(await resolve_node.nodes(context, list(args["ids"])))
+
+
+async def _driver(context: Context, args: Arguments, sel: Selection) -> Any:
+    return await resolve_driver.driver(context, args["id"], sel.has(("vehicle",)))
+
+
+async def _drivers(context: Context, args: Arguments, sel: Selection) -> Any:
+    filter_ = driver_filter_of(args.get("filter"))
+    spec = None if filter_ is None else filter_.spec()
+    field, descending = driver_order(driver_order_of(args.get("orderBy")))
+    with_vehicle = sel.has(("nodes", "vehicle"), ("edges", "node", "vehicle"))
+    page = await resolve_driver.drivers(
+        context, *_page_args(args), spec, field, descending, with_vehicle
+    )
+    return Paged(page, None, spec)
+
+
+async def _trip(context: Context, args: Arguments, sel: Selection) -> Any:
+    return await resolve_trip.trip(context, args["id"])
+
+
+async def _trips(context: Context, args: Arguments, sel: Selection) -> Any:
+    filter_ = trip_filter_of(args.get("filter"))
+    spec = None if filter_ is None else filter_.spec()
+    field, descending = trip_order(trip_order_of(args.get("orderBy")))
+    page = await resolve_trip.trips(context, *_page_args(args), spec, field, descending)
+    return Paged(page, None, spec)
+
+
+async def _season(context: Context, args: Arguments, sel: Selection) -> Any:
+    return await resolve_season.season(context, args["id"])
+
+
+async def _seasons(context: Context, args: Arguments, sel: Selection) -> Any:
+    return Paged(await resolve_season.seasons(context, *_page_args(args)))
+
+
+async def _active_season(context: Context, args: Arguments, sel: Selection) -> Any:
+    return await resolve_season.active_season(context)
+
+
+async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any:
+    metric = args["metric"]
+    with_vehicle = sel.has(("nodes", "driver", "vehicle"), ("edges", "node", "driver", "vehicle"))
+    season_pk, page = await resolve_leaderboard.leaderboard(
+        context,
+        args.get("seasonId"),
+        metric.name,
+        args.get("region"),
+        *_page_args(args),
+        with_vehicle,
+    )
+    return PlannedLeaderboard(page, season_pk, args.get("region"), metric)
+
+
+def _page_args(args: Arguments) -> tuple[Any, Any, Any, Any]:
+    return args.get("first"), args.get("after"), args.get("last"), args.get("before")
+
+
+QUERY_PLANS: FieldPlans = {
+    "node": _root(_node),
+    "nodes": _root(_nodes),
+    "driver": _root(_driver),
+    "drivers": _root(_drivers),
+    "trip": _root(_trip),
+    "trips": _root(_trips),
+    "season": _root(_season),
+    "seasons": _root(_seasons),
+    "activeSeason": _root(_active_season),
+    "leaderboard": _root(_leaderboard),
+    # fleetSummary: answered by the reference executor (its resolvers are per-field aggregates).
+}

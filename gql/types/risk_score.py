@@ -7,6 +7,7 @@ import strawberry
 from sqlalchemy import Row
 
 from gql.types.enums import RiskLevel
+from planner.fields import Attribute, FieldPlans
 
 
 @strawberry.type
@@ -24,3 +25,10 @@ class RiskScore:
         # `level` stays the stored text: it equals the RiskLevel member's value,
         # which is all serialization needs.
         return cls(score=row.score, level=row.level, computed_at=row.computed_at)
+
+
+RISK_SCORE_PLANS: FieldPlans = {
+    "score": Attribute("score"),
+    "level": Attribute("level"),
+    "computedAt": Attribute("computed_at"),
+}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,8 +12,11 @@ from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.enums import SafetyEventKind
 from gql.types.node import Node
+from planner.connections import connection_plans
+from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
+from resolvers.global_id import encode_id
 
 if TYPE_CHECKING:
     from gql.types.trip import Trip
@@ -58,3 +62,27 @@ class SafetyEventConnection(Connection[SafetyEvent]):
     @loads
     def total_count(self, info: strawberry.Info[Context, None]) -> int:
         return then(resolve_trip.safety_events_count(info.context, self.trip_pk), int)
+
+
+# -- planned executor (planner/)
+
+
+async def _trips(context: Context, args: Arguments, events: Sequence[Any], _: Any) -> Any:
+    return await context.loaders.trip_by_id.batch_load_fn([e.trip_id for e in events])
+
+
+SAFETY_EVENT_PLANS: FieldPlans = {
+    "id": global_id("SafetyEvent", encode_id),
+    "trip": Batched(_trips),
+    "kind": Attribute("kind"),
+    "severity": Attribute("severity"),
+    "occurredAt": Attribute("occurred_at"),
+}
+
+
+async def _count_events(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
+    loader = context.loaders.safety_event_count_by_trip_id
+    return await loader.batch_load_fn([value.owner for value in values])
+
+
+SAFETY_EVENT_CONNECTION_PLANS: FieldPlans = connection_plans(Batched(_count_events))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,10 @@ from sqlalchemy import Row
 from gql.context import Context
 from gql.types.connection import Connection
 from gql.types.node import Node
+from planner.connections import connection_plans
+from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from resolvers import season as resolve
+from resolvers.global_id import encode_id
 
 
 @strawberry.type
@@ -38,3 +42,20 @@ class SeasonConnection(Connection[Season]):
     @strawberry.field
     async def total_count(self, info: strawberry.Info[Context, None]) -> int:
         return await resolve.seasons_count(info.context)
+
+
+# -- planned executor (planner/)
+
+SEASON_PLANS: FieldPlans = {
+    "id": global_id("Season", encode_id),
+    "name": Attribute("name"),
+    "startsAt": Attribute("starts_at"),
+    "endsAt": Attribute("ends_at"),
+}
+
+
+async def _count_seasons(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
+    return [await resolve.seasons_count(context)] * len(values)
+
+
+SEASON_CONNECTION_PLANS: FieldPlans = connection_plans(Batched(_count_seasons))

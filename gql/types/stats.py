@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 import strawberry
 from sqlalchemy import Row
+
+from planner.fields import Attribute, FieldPlans
 
 
 @strawberry.type
@@ -25,3 +28,15 @@ class DriverStats:
             safety_score=row.safety_score,
             safety_events=row.safety_events,
         )
+
+
+# A driver without a trip in the season (what `DriverStats.of(None)` answers).
+NoStats = namedtuple("NoStats", "trips distance_km safety_score safety_events")
+NO_STATS = NoStats(0, 0.0, None, 0)
+
+STATS_PLANS: FieldPlans = {
+    "trips": Attribute("trips"),
+    "distanceKm": Attribute("distance_km"),
+    "safetyScore": Attribute("safety_score"),
+    "safetyEvents": Attribute("safety_events"),
+}

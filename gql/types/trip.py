@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,8 +14,13 @@ from gql.types.node import Node
 from gql.types.safety_event import SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
+from loaders.orderings import SAFETY_EVENT_ORDERING
+from pagination import request_page
+from planner.connections import Paged, connection_plans
+from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from resolvers import trip as resolve
 from resolvers.deferred import then
+from resolvers.global_id import encode_id
 
 if TYPE_CHECKING:
     from gql.types.driver import Driver
@@ -91,3 +97,48 @@ class TripConnection(Connection[Trip]):
         from resolvers import driver as resolve_driver
 
         return then(resolve_driver.trips_count(info.context, self.driver_pk, self.spec), int)
+
+
+# -- planned executor (planner/): how each Trip field is obtained, for all trips at once
+
+
+async def _drivers(context: Context, args: Arguments, trips: Sequence[Any], _: Any) -> Any:
+    return await context.loaders.driver_by_id.batch_load_fn([t.driver_id for t in trips])
+
+
+async def _vehicles(context: Context, args: Arguments, trips: Sequence[Any], _: Any) -> Any:
+    ids = [t.vehicle_id for t in trips if t.vehicle_id is not None]
+    found = iter(await context.loaders.vehicle_by_id.batch_load_fn(ids) if ids else [])
+    return [None if t.vehicle_id is None else next(found) for t in trips]
+
+
+async def _events(context: Context, args: Arguments, trips: Sequence[Any], _: Any) -> Any:
+    request = request_page(
+        SAFETY_EVENT_ORDERING, args["first"], args["after"], args["last"], args["before"]
+    )
+    loader = context.loaders.safety_event_page_by_trip_id
+    pages = await loader.batch_load_fn([(t.id, request) for t in trips])
+    return [Paged(page, t.id) for t, page in zip(trips, pages, strict=True)]
+
+
+TRIP_PLANS: FieldPlans = {
+    "id": global_id("Trip", encode_id),
+    "driver": Batched(_drivers),
+    "vehicle": Batched(_vehicles),
+    "startedAt": Attribute("started_at"),
+    "endedAt": Attribute("ended_at"),
+    "distanceKm": Attribute("distance_km"),
+    "durationSeconds": Attribute("duration_s"),
+    "safetyScore": Attribute("safety_score"),
+    "safetyEvents": Batched(_events),
+}
+
+
+async def _count_trips(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
+    if values and values[0].owner is None:  # the fleet's `trips`, at the root
+        return [await resolve.trips_count(context, value.spec) for value in values]
+    loader = context.loaders.trip_count_by_driver_id
+    return await loader.batch_load_fn([(value.owner, value.spec) for value in values])
+
+
+TRIP_CONNECTION_PLANS: FieldPlans = connection_plans(Batched(_count_trips))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -8,8 +9,10 @@ from sqlalchemy import Row
 from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.node import Node
+from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
+from resolvers.global_id import encode_id
 
 if TYPE_CHECKING:
     from gql.types.driver import Driver
@@ -45,3 +48,22 @@ class Vehicle(Node):
         if self.driver_pk is None:
             return None
         return then(resolve_trip.driver(info.context, self.driver_pk), Driver.of_optional)
+
+
+# -- planned executor (planner/)
+
+
+async def _drivers(context: Context, args: Arguments, vehicles: Sequence[Any], _: Any) -> Any:
+    ids = [v.driver_id for v in vehicles if v.driver_id is not None]
+    found = iter(await context.loaders.driver_by_id.batch_load_fn(ids) if ids else [])
+    return [None if v.driver_id is None else next(found) for v in vehicles]
+
+
+VEHICLE_PLANS: FieldPlans = {
+    "id": global_id("Vehicle", encode_id),
+    "make": Attribute("make"),
+    "model": Attribute("model"),
+    "year": Attribute("year"),
+    "plate": Attribute("plate"),
+    "driver": Batched(_drivers),
+}

@@ -1,0 +1,79 @@
+"""The planned executor wired in: the field registry and the hand-over to the reference.
+
+Each type's field plans are declared beside its Strawberry class (gql/types);
+this module only names them by GraphQL type.
+"""
+
+from __future__ import annotations
+
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
+
+from gql.context import Context
+from gql.documents import DocumentCache
+from gql.types.driver import DRIVER_CONNECTION_PLANS, DRIVER_PLANS
+from gql.types.leaderboard import LEADERBOARD_CONNECTION_PLANS, LEADERBOARD_ENTRY_PLANS
+from gql.types.query import QUERY_PLANS
+from gql.types.risk_score import RISK_SCORE_PLANS
+from gql.types.safety_event import SAFETY_EVENT_CONNECTION_PLANS, SAFETY_EVENT_PLANS
+from gql.types.season import SEASON_CONNECTION_PLANS, SEASON_PLANS
+from gql.types.stats import STATS_PLANS
+from gql.types.trip import TRIP_CONNECTION_PLANS, TRIP_PLANS
+from gql.types.vehicle import VEHICLE_PLANS
+from planner import NeedsReference, Planner, Unplannable
+from planner.connections import EDGE_PLANS, PAGE_INFO_PLANS
+from planner.metrics import count_planned, count_reference
+from planner.plan import Registry
+
+FIELD_REGISTRY: Registry = {
+    "Query": QUERY_PLANS,
+    "Driver": DRIVER_PLANS,
+    "DriverConnection": DRIVER_CONNECTION_PLANS,
+    "DriverEdge": EDGE_PLANS,
+    "DriverStats": STATS_PLANS,
+    "RiskScore": RISK_SCORE_PLANS,
+    "Vehicle": VEHICLE_PLANS,
+    "Trip": TRIP_PLANS,
+    "TripConnection": TRIP_CONNECTION_PLANS,
+    "TripEdge": EDGE_PLANS,
+    "SafetyEvent": SAFETY_EVENT_PLANS,
+    "SafetyEventConnection": SAFETY_EVENT_CONNECTION_PLANS,
+    "SafetyEventEdge": EDGE_PLANS,
+    "Season": SEASON_PLANS,
+    "SeasonConnection": SEASON_CONNECTION_PLANS,
+    "SeasonEdge": EDGE_PLANS,
+    "PageInfo": PAGE_INFO_PLANS,
+    "LeaderboardConnection": LEADERBOARD_CONNECTION_PLANS,
+    "LeaderboardEdge": EDGE_PLANS,
+    "LeaderboardEntry": LEADERBOARD_ENTRY_PLANS,
+}
+
+
+async def try_planned(
+    planner: Planner, documents: DocumentCache, context: Context, data: GraphQLRequestData
+) -> ExecutionResult | str:
+    """The planned executor's result, or why the reference executor must answer."""
+    if data.query is None:
+        reason = "no query text"
+    else:
+        try:
+            result = await planner.execute(
+                context, documents.prepare(data.query), data.operation_name, data.variables
+            )
+        except Unplannable as exc:
+            reason = exc.reason
+        except NeedsReference:
+            reason = "error to report"
+        except Exception as exc:
+            reason = f"error to report ({type(exc).__name__})"
+        else:
+            count_planned()
+            return ExecutionResult(data=result, errors=None)
+    count_reference(reason)
+    return reason
+
+
+def mark_reference(result: ExecutionResult, reason: str) -> ExecutionResult:
+    """Say in `extensions` that the reference executor answered, and why."""
+    result.extensions = {**(result.extensions or {}), "planner": {"fallback": reason}}
+    return result

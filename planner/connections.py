@@ -1,0 +1,74 @@
+"""Plans shared by every Relay connection: edges, nodes, pageInfo over a `Paged`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pagination import Page
+from planner.fields import Attribute, Batched, Computed, FieldPlan, FieldPlans
+
+
+@dataclass(frozen=True, slots=True)
+class Paged:
+    """A connection's value: its page, plus what its `totalCount` is counted by."""
+
+    page: Page[Any] | None  # None: an empty connection with no ordering (no season)
+    owner: Any = None  # the parent's key for per-parent counts; None at the root
+    spec: Any = None  # the filter the count applies
+
+
+def _edges(value: Paged) -> list[tuple[Page[Any], Any]]:
+    page = value.page
+    return [] if page is None else [(page, row) for row in page.rows]
+
+
+def _nodes(value: Paged) -> Any:
+    return [] if value.page is None else value.page.rows
+
+
+@dataclass(frozen=True, slots=True)
+class _NoPage:
+    rows: tuple[()] = ()
+    has_next_page: bool = False
+    has_previous_page: bool = False
+
+
+_NO_PAGE = _NoPage()
+
+
+def _page_info(value: Paged) -> Any:
+    return _NO_PAGE if value.page is None else value.page
+
+
+def _start_cursor(page: Any) -> str | None:
+    return page.cursor(page.rows[0]) if page.rows else None
+
+
+def _end_cursor(page: Any) -> str | None:
+    return page.cursor(page.rows[-1]) if page.rows else None
+
+
+def connection_plans(total_count: Batched, **more: FieldPlan) -> FieldPlans:
+    """The plans of a `...Connection` type whose value is a `Paged`."""
+    return {
+        "edges": Computed(_edges),
+        "nodes": Computed(_nodes),
+        "pageInfo": Computed(_page_info),
+        "totalCount": total_count,
+        **more,
+    }
+
+
+EDGE_PLANS: Mapping[str, FieldPlan] = {
+    "cursor": Computed(lambda edge: edge[0].cursor(edge[1])),
+    "node": Computed(lambda edge: edge[1]),
+}
+
+PAGE_INFO_PLANS: Mapping[str, FieldPlan] = {
+    "hasNextPage": Attribute("has_next_page"),
+    "hasPreviousPage": Attribute("has_previous_page"),
+    "startCursor": Computed(_start_cursor),
+    "endCursor": Computed(_end_cursor),
+}

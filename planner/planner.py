@@ -1,0 +1,120 @@
+"""The planned executor's entry point: plan (cached) then execute.
+
+`Planner.execute` answers a request's data, or raises `Unplannable` /
+`NeedsReference` so the caller hands the request to the reference executor.
+Plans are cached in a bounded LRU keyed by document hash, operation name,
+the values of the variables @skip/@include read, and the viewer's scope.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLSchema
+from graphql.execution.values import get_variable_values
+
+from planner.execute import NeedsReference, Run
+from planner.plan import (
+    OperationPlan,
+    PlanBuilder,
+    Registry,
+    Unplannable,
+    directive_variables,
+    find_operation,
+)
+
+if TYPE_CHECKING:
+    from gql.context import Context
+    from gql.documents import PreparedDocument
+
+_OPERATION = "planner.operation"
+
+
+class Planner:
+    def __init__(self, schema: GraphQLSchema, registry: Registry, *, maxsize: int = 1024) -> None:
+        self.schema = schema
+        self.registry = registry
+        self.maxsize = maxsize
+        self._plans: OrderedDict[Hashable, OperationPlan | Unplannable] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    async def execute(
+        self,
+        context: Context,
+        prepared: PreparedDocument,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> dict[str, Any]:
+        if not prepared.is_valid or prepared.document is None:
+            raise Unplannable("invalid document")
+        operation, switches = self._operation(prepared, operation_name)
+        coerced = get_variable_values(
+            self.schema, operation.variable_definitions or (), dict(variables or {})
+        )
+        if isinstance(coerced, list):
+            raise Unplannable("variables do not coerce")
+        flags = tuple(bool(coerced.coerced.get(name)) for name in switches)
+        is_admin = context.viewer.is_admin
+        plan = self._plan(prepared, operation_name, flags, is_admin, coerced.coerced)
+        return await Run(context, coerced).data(plan)
+
+    def _operation(
+        self, prepared: PreparedDocument, name: str | None
+    ) -> tuple[Any, tuple[str, ...]]:
+        key = f"{_OPERATION}:{name}"
+        found = prepared.derived.get(key)
+        if found is None:
+            assert prepared.document is not None
+            try:
+                operation = find_operation(prepared.document, name)
+            except Unplannable as exc:
+                found = exc
+            else:
+                found = (operation, directive_variables(prepared.document))
+            prepared.derived[key] = found
+        if isinstance(found, Unplannable):
+            raise found
+        return found
+
+    def _plan(
+        self,
+        prepared: PreparedDocument,
+        operation_name: str | None,
+        flags: tuple[bool, ...],
+        is_admin: bool,
+        variables: Mapping[str, Any],
+    ) -> OperationPlan:
+        key = (prepared.sha256, operation_name, flags, is_admin)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._build(prepared, operation_name, variables, is_admin)
+            self._plans[key] = plan
+            if len(self._plans) > self.maxsize:
+                self._plans.popitem(last=False)
+        else:
+            self._plans.move_to_end(key)
+        if isinstance(plan, Unplannable):
+            raise plan
+        return plan
+
+    def _build(
+        self,
+        prepared: PreparedDocument,
+        operation_name: str | None,
+        variables: Mapping[str, Any],
+        is_admin: bool,
+    ) -> OperationPlan | Unplannable:
+        assert prepared.document is not None
+        operation, _ = self._operation(prepared, operation_name)
+        builder = PlanBuilder(self.schema, self.registry, prepared.document, variables, is_admin)
+        try:
+            return builder.operation(operation)
+        except Unplannable as exc:
+            return exc
+
+
+__all__ = ["NeedsReference", "Planner", "Unplannable"]
