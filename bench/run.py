@@ -34,6 +34,9 @@ What one run does (see issue 3, "Benchmark"):
 Before each load the script waits (up to --max-wait-quiet seconds) for other
 processes to go quiet, and it measures their CPU share during each run.
 
+With --targets (e.g. postgraphile,reference,planned), bench/compare.py runs
+instead: the planner against PostGraphile v5 on the same data (issue 4).
+
 Exit status: 0 every floor met; 1 a floor not met; 2 invalid run (a request
 failed or returned GraphQL errors, a tool or the database is missing: no
 report written); 3 inconclusive (disturbed run); 130 interrupted. Servers and
@@ -124,6 +127,7 @@ class Options:
     results: Path
     results_given: bool
     argv: tuple[str, ...]
+    targets: tuple[str, ...] = ()  # --targets: the comparison run (bench/compare.py)
 
     @property
     def full_scale(self) -> bool:
@@ -186,6 +190,14 @@ def parse_options(argv: Sequence[str]) -> Options:
     parser.add_argument(
         "--results", type=Path, help="report file (default: bench/RESULTS.md at benchmark scale)"
     )
+    from compare import TARGETS, parse_targets  # lazy: compare imports this module
+
+    parser.add_argument(
+        "--targets",
+        type=parse_targets,
+        default=(),
+        help=f"compare servers instead: a subset of {','.join(TARGETS)} (bench/compare.py)",
+    )
     args = parser.parse_args(argv)
     if args.warmup < 0:
         parser.error("--warmup must be >= 0")
@@ -218,6 +230,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         results=args.results or (RESULTS if full else DEV_RESULTS),
         results_given=args.results is not None,
         argv=tuple(argv),
+        targets=args.targets,
     )
 
 
@@ -1123,6 +1136,10 @@ def main(argv: Sequence[str]) -> int:
         )
         return 2
     signal.signal(signal.SIGTERM, _terminate)
+    if opts.targets:
+        from compare import main as compare_main
+
+        return compare_main(opts)
     try:
         run = Run(started=datetime.now(UTC), dataset=prepare_database(opts))
         run.load_before = loadavg()
