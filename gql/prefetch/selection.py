@@ -15,8 +15,18 @@ from graphql import (
     get_named_type,
     is_abstract_type,
 )
-from graphql.execution.values import get_directive_values
+from graphql.execution.values import VariableValues, get_directive_values
 from graphql.type.directives import GraphQLIncludeDirective, GraphQLSkipDirective
+
+
+def variable_values(info: Any) -> VariableValues:
+    """graphql-core's container for the operation's variables.
+
+    Strawberry hands resolvers the plain coerced dict, but graphql-core 3.3
+    reads `.coerced` when an argument or directive holds a variable.
+    """
+    values = info.variable_values
+    return values if isinstance(values, VariableValues) else VariableValues({}, values or {})
 
 
 def _included(node: Any, variables: Any) -> bool:
@@ -76,7 +86,7 @@ def _selects(info: Any, type_: Any, selection_sets: list[Any], path: tuple[str, 
     if not selection_sets or not isinstance(type_, GraphQLObjectType):
         return False
     fields = collect_fields(
-        info.schema, info.fragments, info.variable_values, type_.name, selection_sets
+        info.schema, info.fragments, variable_values(info), type_.name, selection_sets
     )
     head, rest = path[0], path[1:]
     nodes = [node for group in fields.values() for node in group if node.name.value == head]

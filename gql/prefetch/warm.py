@@ -32,7 +32,7 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import has_object_definition
 
 from gql.prefetch.marks import does_load
-from gql.prefetch.selection import collect_fields
+from gql.prefetch.selection import collect_fields, variable_values
 from resolvers.deferred import Later
 
 MAX_DEPTH = 12
@@ -88,7 +88,7 @@ async def _level(
     branches = []
     for type_name, instances in objects.items():
         fields = collect_fields(
-            info.schema, info.fragments, info.variable_values, type_name, selection_sets
+            info.schema, info.fragments, variable_values(info), type_name, selection_sets
         )
         for nodes in fields.values():
             try:
@@ -123,7 +123,7 @@ def _field(
         return None
     if not (does_load(resolver) or leads_on):
         return None
-    raw = get_argument_values(graphql_field, nodes[0], info.variable_values)
+    raw = get_argument_values(graphql_field, nodes[0], variable_values(info))
     kwargs = convert_arguments(
         raw,
         field.arguments,
@@ -150,7 +150,7 @@ def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) 
     possible = info.schema.get_possible_types(named) if is_abstract_type(named) else [named]
     for object_type in possible:
         fields = collect_fields(
-            info.schema, info.fragments, info.variable_values, object_type.name, selection_sets
+            info.schema, info.fragments, variable_values(info), object_type.name, selection_sets
         )
         for nodes in fields.values():
             name = nodes[0].name.value

@@ -73,9 +73,9 @@ class GraphQLClient:
 
 
 @asynccontextmanager
-async def serving(database_url: str) -> AsyncIterator[GraphQLClient]:
+async def serving(database_url: str, **overrides: Any) -> AsyncIterator[GraphQLClient]:
     """The app on `database_url`, started (lifespan) and reachable in-process."""
-    settings = Settings(database_url=database_url, jwt_secret=SecretStr(JWT_SECRET))
+    settings = Settings(database_url=database_url, jwt_secret=SecretStr(JWT_SECRET), **overrides)
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with (
