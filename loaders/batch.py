@@ -24,8 +24,10 @@ def many_by_key(rows: Iterable[V], keys: Sequence[K], key_of: Callable[[V], K]) 
 
 def group_keys(keys: Sequence[tuple[int, Any]]) -> dict[Any, list[int]]:
     """Keys (parent id, shared part) grouped by their shared part, ids deduplicated."""
-    groups: dict[Any, list[int]] = defaultdict(list)
+    groups: dict[Any, dict[int, None]] = {}  # a dict keeps first-seen order, deduplicates in O(1)
     for parent_id, shared in keys:
-        if parent_id not in groups[shared]:
-            groups[shared].append(parent_id)
-    return groups
+        ids = groups.get(shared)
+        if ids is None:
+            ids = groups[shared] = {}
+        ids[parent_id] = None
+    return {shared: list(ids) for shared, ids in groups.items()}
