@@ -64,6 +64,23 @@ class Settings(BaseSettings):
     persisted_queries_redis_timeout: float = Field(default=0.25, gt=0, le=60)
     persisted_queries_key_prefix: str = Field(default="fleetgraph:pq:", min_length=1)
 
+    # Response cache (cache/): Redis when REDIS_URL is set, else in-process.
+    response_cache_enabled: bool = True
+    response_cache_default_max_age: int = Field(
+        default=60, ge=0, description="Seconds, for types and fields without a cache hint."
+    )
+    response_cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1024, description="In-process backend: bodies kept (LRU)."
+    )
+    response_cache_redis_timeout: float = Field(default=0.05, gt=0, le=10)
+    response_cache_backoff_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="After a Redis error, bypass it this long."
+    )
+    response_cache_lock_wait_seconds: float = Field(
+        default=1.0, ge=0, le=30, description="Wait for another process computing the same key."
+    )
+    response_cache_key_prefix: str = Field(default="fleetgraph:rc:", min_length=1)
+
     # Demo data created by `serve` on an empty embedded database.
     seed_on_empty: bool = True
     demo_drivers: int = Field(default=1000, ge=0)

@@ -17,10 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from cache.factory import open_response_cache
 from config import Settings, get_settings
 from db import create_engine
 from db.statements import count_statements
-from gql.http import GraphQLApp
+from gql.cached_http import CachedGraphQLApp
 from gql.schema import build_schema
 from loaders import Database
 from loaders.database import create_pg_pool
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         persisted = app.state.persisted = await open_documents(settings)
+        response_cache = app.state.response_cache = open_response_cache(settings)
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         count_statements(engine)
         pg_pool = None
@@ -60,11 +62,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await persisted.close()
+            if response_cache is not None:
+                await response_cache.close()
             if pg_pool is not None:
                 await pg_pool.close()
             await engine.dispose()
 
-    graphql = GraphQLApp(build_schema(), settings)
+    graphql = CachedGraphQLApp(build_schema(), settings)
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -27,6 +27,9 @@ class Context:
     viewer: Viewer = ANONYMOUS
     request: Any = None
     response: Any = None
+    # Cache tags (cache/tags.py) of what this request's mutations wrote: the
+    # response cache invalidates them before the response is sent.
+    invalidates: set[str] = field(default_factory=set)
     _memo: dict[Hashable, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
     @property

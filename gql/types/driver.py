@@ -7,6 +7,8 @@ from typing import Any
 import strawberry
 from sqlalchemy import Row
 
+from cache import Scope, hint
+from cache.tags import LEADERBOARD
 from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
@@ -52,7 +54,8 @@ class Driver(Node):
         )
 
     @strawberry.field(  # type: ignore[untyped-decorator]
-        description="Private: only visible to an authenticated admin; null for everyone else."
+        description="Private: only visible to an authenticated admin; null for everyone else.",
+        metadata=hint(scope=Scope.PRIVATE),
     )
     def email(self, info: strawberry.Info[Context, None]) -> str | None:
         return self.private_email if info.context.viewer.is_admin else None
@@ -97,6 +100,7 @@ class Driver(Node):
         description=(
             "1-based position on the leaderboard, null when the driver has no trip in the season."
         ),
+        metadata=hint(tags=[LEADERBOARD]),
     )
     @loads
     def rank(

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import strawberry
 
+from cache import cache_control
+from cache.tags import FLEET_SUMMARY
 from gql.context import Context
 from gql.types.enums import RiskLevel, SafetyEventKind
 from resolvers import fleet_summary as resolve
@@ -26,6 +28,7 @@ class DailyTripActivity:
     distance_km: float
 
 
+@cache_control(max_age=30, tags=[FLEET_SUMMARY])
 @strawberry.type(description="Fleet-wide aggregates (the admin dashboard).")
 class FleetSummary:
     """Driver figures cover the whole fleet; trip figures the season (active by default)."""

@@ -7,6 +7,8 @@ from typing import Any
 import strawberry
 from sqlalchemy import Row
 
+from cache import cache_control
+from cache.tags import LEADERBOARD
 from errors import NotFound
 from gql.context import Context
 from gql.prefetch.marks import loads
@@ -53,6 +55,8 @@ class LeaderboardEdge:
     node: LeaderboardEntry
 
 
+# Short: every recorded trip moves the ranks (and invalidates them, see cache/tags.py).
+@cache_control(max_age=10, tags=[LEADERBOARD])
 @strawberry.type
 class LeaderboardConnection:
     """Empty (and `season` resolving to an error) only when no season exists to rank."""

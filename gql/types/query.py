@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 import strawberry
 
+from cache import hint
+from cache.tags import DRIVER_LIST, SEASON_LIST, TRIP_LIST
 from gql.context import Context
 from gql.prefetch import prefetch
 from gql.prefetch.selection import selects
@@ -68,7 +70,7 @@ class Query:
         row = await resolve_driver.driver(info.context, id, with_vehicle)
         return await warmed(info, None if row is None else Driver.of(row))
 
-    @strawberry.field
+    @strawberry.field(metadata=hint(tags=[DRIVER_LIST]))  # type: ignore[untyped-decorator]
     async def drivers(
         self,
         info: Info,
@@ -92,7 +94,7 @@ class Query:
         row = await resolve_trip.trip(info.context, id)
         return await warmed(info, None if row is None else Trip.of(row))
 
-    @strawberry.field
+    @strawberry.field(metadata=hint(tags=[TRIP_LIST]))  # type: ignore[untyped-decorator]
     async def trips(
         self,
         info: Info,
@@ -115,7 +117,7 @@ class Query:
         row = await resolve_season.season(info.context, id)
         return None if row is None else Season.of(row)
 
-    @strawberry.field
+    @strawberry.field(metadata=hint(tags=[SEASON_LIST]))  # type: ignore[untyped-decorator]
     async def seasons(
         self,
         info: Info,
@@ -128,7 +130,10 @@ class Query:
             page=await resolve_season.seasons(info.context, first, after, last, before)
         )
 
-    @strawberry.field(description="The season whose window contains now, if any.")  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The season whose window contains now, if any.",
+        metadata=hint(max_age=60),  # which season is active changes with the clock
+    )
     async def active_season(self, info: Info) -> Season | None:
         row = await resolve_season.active_season(info.context)
         return None if row is None else Season.of(row)

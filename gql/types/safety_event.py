@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from sqlalchemy import Row
 
+from cache import cache_control
 from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from gql.types.trip import Trip
 
 
+# Their writes do not report these ids: every response selecting one carries the type tag.
+@cache_control(type_tag=True)
 @strawberry.type
 class SafetyEvent(Node):
     pk: strawberry.Private[int]

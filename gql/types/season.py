@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import Row
 
+from cache import cache_control
 from gql.context import Context
 from gql.types.connection import Connection
 from gql.types.node import Node
@@ -16,6 +17,7 @@ from resolvers import season as resolve
 from resolvers.global_id import encode_id
 
 
+@cache_control(max_age=3600)  # reference data: seasons are planned ahead
 @strawberry.type
 class Season(Node):
     pk: strawberry.Private[int]
@@ -33,6 +35,7 @@ class Season(Node):
         )
 
 
+@cache_control(max_age=3600)
 @strawberry.type
 class SeasonConnection(Connection[Season]):
     @classmethod

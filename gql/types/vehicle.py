@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from sqlalchemy import Row
 
+from cache import cache_control
 from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.node import Node
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from gql.types.driver import Driver
 
 
+# Their writes do not report these ids: every response selecting one carries the type tag.
+@cache_control(type_tag=True)
 @strawberry.type
 class Vehicle(Node):
     pk: strawberry.Private[int]

@@ -5,15 +5,20 @@ from typing import Any
 from sqlalchemy import Row
 
 import writes
+from cache import tags
 from gql.context import Context
 from resolvers.mutations.outcome import Outcome, decode_input_id, require_admin, run_write
 
 
 async def create_driver(context: Context, spec: writes.DriverSpec) -> Outcome[Row[Any]]:
     require_admin(context)
-    return await run_write(
+    outcome = await run_write(
         context, writes.create_driver(context.db.engine, spec, context.now), "input"
     )
+    if outcome.value is not None:
+        with_vehicle = spec.vehicle is not None
+        context.invalidates |= tags.created_driver(outcome.value.id, with_vehicle=with_vehicle)
+    return outcome
 
 
 async def update_driver(
@@ -23,6 +28,9 @@ async def update_driver(
     pk = decode_input_id(global_id, "Driver", "id")
     if isinstance(pk, writes.Problem):
         return Outcome.rejected([pk, *spec.problems()], "input")
-    return await run_write(
+    outcome = await run_write(
         context, writes.update_driver(context.db.engine, pk, spec, context.now), "input"
     )
+    if outcome.value is not None:
+        context.invalidates |= tags.updated_driver(pk, with_vehicle=spec.vehicle is not None)
+    return outcome

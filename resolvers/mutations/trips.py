@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import Row
 
 import writes
+from cache import tags
 from gql.context import Context
 from resolvers.global_id import encode_id
 from resolvers.mutations.outcome import Outcome, decode_input_id, require_admin, run_write
@@ -15,7 +16,10 @@ async def record_trip(context: Context, driver_id: str, spec: writes.TripSpec) -
     pk = decode_input_id(driver_id, "Driver", "driverId")
     if isinstance(pk, writes.Problem):
         return Outcome.rejected([pk, *spec.problems()], "input")
-    return await run_write(context, writes.record_trip(context.db.engine, pk, spec), "input")
+    outcome = await run_write(context, writes.record_trip(context.db.engine, pk, spec), "input")
+    if outcome.value is not None:
+        context.invalidates |= tags.recorded_trip(outcome.value.id, pk)
+    return outcome
 
 
 async def delete_trip(context: Context, global_id: str) -> Outcome[str]:
@@ -27,4 +31,5 @@ async def delete_trip(context: Context, global_id: str) -> Outcome[str]:
     deleted = await run_write(context, writes.delete_trip(context.db.engine, pk), "id")
     if deleted.value is None:
         return Outcome(problems=deleted.problems)
+    context.invalidates |= tags.deleted_trip(deleted.value.id, deleted.value.driver_id)
     return Outcome(encode_id("Trip", deleted.value.id))

@@ -1,0 +1,37 @@
+"""What a response-cache backend does; both backends keep the same semantics.
+
+Invalidation is ordered by a sequence number. A miss reads `sequence()`
+before it executes; `put(..., since=)` refuses the entry when any of its
+tags was invalidated after that, so a response computed from data a write
+has since replaced is never stored. Invalidations are remembered for
+`INVALIDATION_WINDOW` seconds; a computation that took longer is not stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Protocol
+
+from cache.entry import Entry
+
+INVALIDATION_WINDOW = 60.0
+
+
+class Backend(Protocol):
+    name: str
+
+    async def get(self, key: str) -> Entry | None: ...
+
+    async def sequence(self) -> int: ...
+
+    async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool: ...
+
+    async def invalidate(self, tags: Collection[str]) -> None: ...
+
+    async def lock(self, key: str, seconds: float) -> bool:
+        """Single flight across processes: True for the one that should compute."""
+        ...
+
+    async def unlock(self, key: str) -> None: ...
+
+    async def close(self) -> None: ...

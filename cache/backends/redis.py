@@ -1,0 +1,113 @@
+"""The Redis backend: entries, tag sets and invalidation shared by every process.
+
+Layout under the prefix (default `fleetgraph:rc:`): `e:<key>` an entry
+(expires with its max age), `t:<tag>` the set of keys carrying a tag,
+`v:<tag>` the sequence of the tag's last invalidation (kept for the
+invalidation window), `seq` the invalidation counter, `l:<key>` the
+single-flight lock. Store and invalidate are Lua scripts, so each is atomic
+against the other: an entry is either refused (its tag moved on since its
+computation started) or indexed before the invalidation deletes it.
+The scripts name keys they build themselves, so this layout assumes one
+Redis (not Cluster).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Collection
+
+from redis.asyncio import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from cache.backends.base import INVALIDATION_WINDOW
+from cache.entry import Entry
+
+DEFAULT_PREFIX = "fleetgraph:rc:"
+
+_STORE = """
+local p, key, ttl, since = ARGV[1], ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
+for i = 6, #ARGV do
+  local v = redis.call('GET', p .. 'v:' .. ARGV[i])
+  if v and tonumber(v) > since then return 0 end
+end
+redis.call('SET', p .. 'e:' .. key, ARGV[3], 'PX', ttl)
+for i = 6, #ARGV do
+  local t = p .. 't:' .. ARGV[i]
+  redis.call('SADD', t, key)
+  if redis.call('PTTL', t) < ttl then redis.call('PEXPIRE', t, ttl) end
+end
+return 1
+"""
+
+_INVALIDATE = """
+local p, window = ARGV[1], tonumber(ARGV[2])
+local seq = redis.call('INCR', p .. 'seq')
+for i = 3, #ARGV do
+  redis.call('SET', p .. 'v:' .. ARGV[i], seq, 'PX', window)
+  local t = p .. 't:' .. ARGV[i]
+  local keys = redis.call('SMEMBERS', t)
+  for j = 1, #keys, 500 do
+    local chunk = {}
+    for k = j, math.min(j + 499, #keys) do chunk[#chunk + 1] = p .. 'e:' .. keys[k] end
+    redis.call('UNLINK', unpack(chunk))
+  end
+  redis.call('DEL', t)
+end
+return seq
+"""
+
+
+class RedisBackend:
+    """Every call is bounded by the client's socket timeout and never retried."""
+
+    name = "redis"
+
+    def __init__(self, client: Redis, prefix: str = DEFAULT_PREFIX) -> None:
+        self.client = client
+        self.prefix = prefix
+        self._store = client.register_script(_STORE)
+        self._invalidate = client.register_script(_INVALIDATE)
+        self._token = secrets.token_hex(8)
+
+    @classmethod
+    def from_url(cls, url: str, *, timeout: float, prefix: str = DEFAULT_PREFIX) -> RedisBackend:
+        client = Redis.from_url(
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
+        )
+        return cls(client, prefix)
+
+    async def get(self, key: str) -> Entry | None:
+        raw = await self.client.get(self.prefix + "e:" + key)
+        if raw is None:
+            return None
+        return Entry.decode(raw if isinstance(raw, bytes) else raw.encode())
+
+    async def sequence(self) -> int:
+        return int(await self.client.get(self.prefix + "seq") or 0)
+
+    async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool:
+        ttl_ms = int((entry.expires_at - time.time()) * 1000)
+        if ttl_ms <= 0:
+            return False
+        args: list[str | bytes | int] = [self.prefix, key, entry.encode(), ttl_ms, since, *tags]
+        return bool(await self._store(args=args))
+
+    async def invalidate(self, tags: Collection[str]) -> None:
+        await self._invalidate(args=[self.prefix, int(INVALIDATION_WINDOW * 1000), *tags])
+
+    async def lock(self, key: str, seconds: float) -> bool:
+        lock = self.prefix + "l:" + key
+        return bool(await self.client.set(lock, self._token, nx=True, px=int(seconds * 1000)))
+
+    async def unlock(self, key: str) -> None:
+        # Deleting a lock that expired and was taken by another process costs
+        # at most one extra computation; not worth a compare-and-delete script.
+        await self.client.delete(self.prefix + "l:" + key)
+
+    async def close(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,31 @@
+"""Build the response cache from settings (app lifespan): Redis when REDIS_URL
+is set, else the in-process LRU. Connects lazily: a Redis that is down at
+start only means the first requests bypass the cache."""
+
+from __future__ import annotations
+
+from cache.backends.base import Backend
+from cache.backends.memory import MemoryBackend
+from cache.backends.redis import RedisBackend
+from cache.service import ResponseCache
+from config import Settings
+
+
+def open_response_cache(settings: Settings) -> ResponseCache | None:
+    if not settings.response_cache_enabled:
+        return None
+    backend: Backend
+    if settings.redis_url:
+        backend = RedisBackend.from_url(
+            settings.redis_url,
+            timeout=settings.response_cache_redis_timeout,
+            prefix=settings.response_cache_key_prefix,
+        )
+    else:
+        backend = MemoryBackend(settings.response_cache_max_bytes)
+    return ResponseCache(
+        backend,
+        default_max_age=settings.response_cache_default_max_age,
+        backoff=settings.response_cache_backoff_seconds,
+        lock_wait=settings.response_cache_lock_wait_seconds,
+    )

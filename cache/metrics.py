@@ -1,0 +1,16 @@
+"""Prometheus counters of the response cache (served on /metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+REQUESTS = Counter(
+    "fleetgraph_response_cache_requests",
+    "Cacheable operations by outcome: hit, miss, bypass (cache unavailable or not consulted)",
+    ["result", "backend"],
+)
+ERRORS = Counter(
+    "fleetgraph_response_cache_errors",
+    "Backend calls that failed or timed out; the request was served without the cache",
+    ["operation", "backend"],
+)

@@ -1,0 +1,330 @@
+"""The response cache in front of the GraphQL view (mixed into gql.http's app).
+
+`__call__` is the front door: after persisted-query resolution and the
+viewer's token, a cacheable query's key is looked up; a hit is answered
+right there (no Strawberry context, no execution), a miss runs the normal
+view (whichever executor answers) as the single flight for its key, and
+`process_result` turns the result into an entry. `run` invalidates the
+tags a mutation recorded on its context once it has executed (its
+transactions committed) and before its response is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+import strawberry
+from graphql import GraphQLSchema
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
+
+from cache.entry import Entry
+from cache.hints import Scope
+from cache.keys import cache_key, schema_version, scope_key
+from cache.metrics import REQUESTS
+from cache.plan import CachePlan, plan_operation
+from cache.schema_hints import SchemaHints
+from cache.service import ResponseCache, Unavailable
+from cache.walk import object_tags
+from gql.context import Context
+from gql.documents import DocumentCache
+from gql.schema import document_cache
+
+if TYPE_CHECKING:
+    from cross_web import AsyncHTTPRequestAdapter
+    from starlette.types import Message, Receive, Send
+    from starlette.types import Scope as AsgiScope
+
+    from auth.tokens import Viewer
+
+_STATE = "fleetgraph.response_cache"
+_PARSED = "fleetgraph.graphql_request_data"
+
+
+@dataclass(slots=True)
+class _Query:
+    """A cacheable query on its way through the view."""
+
+    plan: CachePlan
+    key: str | None  # None: the cache is unavailable (bypass; still answered with headers)
+    variables: dict[str, Any] | None
+    is_get: bool
+    since: int = 0
+    started: float = field(default_factory=time.monotonic)
+    entry: Entry | None = None
+    tags: set[str] = field(default_factory=set)
+    sub_response: Response | None = None
+
+
+@dataclass(slots=True)
+class _Bypass:
+    reason: str
+    sub_response: Response | None = None
+
+
+class ResponseCacheView(GraphQL[Context, None]):
+    if TYPE_CHECKING:
+
+        def viewer_of(self, request: Request) -> Viewer: ...
+
+    _hints: SchemaHints | None = None
+    _version: str | None = None
+
+    async def __call__(self, scope: AsgiScope, receive: Receive, send: Send) -> None:
+        app = scope.get("app")
+        cache: ResponseCache | None = getattr(app.state, "response_cache", None) if app else None
+        if cache is None or scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        body = await request.body() if scope["method"] == "POST" else b""
+        replay = _replay(body, receive)
+        try:
+            state = await self._front_door(request, cache)
+        except Exception:
+            # A bad token, body, persisted hash or limit: the view below raises it
+            # again and answers it the way it always does.
+            state = _Bypass("refused")
+        if isinstance(state, Entry):
+            await self._send_hit(request, state, cache, send)
+            return
+        scope.setdefault("state", {})[_STATE] = state
+        if isinstance(state, _Query) and state.key is not None:
+            await self._miss(request, state, cache, replay, send)
+            return
+        if isinstance(state, _Query):
+            REQUESTS.labels("bypass", cache.backend.name).inc()
+        await super().__call__(scope, replay, send)
+
+    async def _front_door(self, request: Request, cache: ResponseCache) -> Entry | _Query | _Bypass:
+        adapter = self.request_adapter_class(request)
+        if not self.is_request_allowed(adapter) or self.should_render_graphql_ide(adapter):
+            return _Bypass("not an operation")
+        viewer = self.viewer_of(request)
+        data = await self.parse_http_body(adapter)
+        request.scope.setdefault("state", {})[_PARSED] = data
+        if isinstance(data, list):
+            return _Bypass("batch")
+        prepared = self._documents().prepare(data.query) if data.query else None
+        if prepared is None or not prepared.is_valid:
+            return _Bypass("invalid")
+        plan_slot = f"response_cache\x00{data.operation_name or ''}\x00{cache.default_max_age}"
+        plan: CachePlan | None = prepared.derived.get(plan_slot)
+        if plan is None:
+            assert prepared.document is not None
+            plan = prepared.derived[plan_slot] = plan_operation(
+                self._graphql_schema(),
+                self._schema_hints(),
+                prepared.document,
+                data.operation_name,
+                cache.default_max_age,
+            )
+        if plan.bypass is not None:
+            return _Bypass(plan.bypass)
+        key = cache_key(
+            self._schema_version(),
+            prepared.sha256,
+            data.operation_name,
+            data.variables,
+            scope_key(plan.scope, viewer),
+        )
+        query = _Query(plan, key, data.variables, request.method == "GET")
+        try:
+            entry = await cache.get(key)
+        except Unavailable:
+            query.key = None
+            return query
+        return query if entry is None else entry
+
+    async def _miss(
+        self, request: Request, query: _Query, cache: ResponseCache, receive: Receive, send: Send
+    ) -> None:
+        """Compute once per key: in this process through a shared future, across
+        processes through a short lock whose waiters poll for the entry."""
+        assert query.key is not None
+        key = query.key
+        flight = cache.flights.get(key)
+        if flight is not None:
+            entry = await asyncio.shield(flight)
+            if entry is not None:
+                await self._send_hit(request, entry, cache, send)
+                return
+            await self._compute(request, query, cache, receive, send)
+            return
+        future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
+        cache.flights[key] = future
+        locked = False
+        try:
+            locked = await cache.lock(key)
+            if not locked:
+                entry = await cache.wait_for(key)
+                if entry is not None:
+                    future.set_result(entry)
+                    await self._send_hit(request, entry, cache, send)
+                    return
+            await self._compute(request, query, cache, receive, send)
+        finally:
+            del cache.flights[key]
+            if not future.done():
+                future.set_result(query.entry)
+            if locked:
+                await cache.unlock(key)
+
+    async def _compute(
+        self, request: Request, query: _Query, cache: ResponseCache, receive: Receive, send: Send
+    ) -> None:
+        assert query.key is not None
+        try:
+            query.since = await cache.sequence()
+        except Unavailable:
+            query.key = None
+        REQUESTS.labels("miss" if query.key else "bypass", cache.backend.name).inc()
+        query.started = time.monotonic()
+        await super().__call__(request.scope, receive, send)
+        entry = query.entry
+        stored = query.key is not None and entry is not None
+        if stored and not await cache.put(query.key, entry, query.tags, query.since, query.started):  # type: ignore[arg-type]
+            query.entry = None  # refused: followers compute for themselves
+
+    async def _send_hit(
+        self, request: Request, entry: Entry, cache: ResponseCache, send: Send
+    ) -> None:
+        REQUESTS.labels("hit", cache.backend.name).inc()
+        max_age = entry.max_age(time.time())
+        headers = {"cache-control": _cache_control(entry.scope, max_age)}
+        if request.method == "GET":
+            headers["etag"] = entry.etag
+            if _matches(request.headers.get("if-none-match"), entry.etag):
+                await Response(status_code=304, headers=headers)(
+                    request.scope, request.receive, send
+                )
+                return
+        meta = {"status": "hit", "scope": entry.scope.value, "maxAge": max_age}
+        response = Response(entry.render(meta), media_type="application/json", headers=headers)
+        await response(request.scope, request.receive, send)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # The front door parsed it already (and resolved its persisted query).
+        parsed = _scope_state(request).get(_PARSED)
+        if parsed is not None:
+            return parsed  # type: ignore[no-any-return]
+        return await super().parse_http_body(request)
+
+    async def get_sub_response(self, request: Any) -> Response:
+        sub_response = await super().get_sub_response(request)
+        state = request.scope.get("state", {}).get(_STATE)
+        if state is not None:
+            state.sub_response = sub_response
+        return sub_response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response_data = await super().process_result(request, result)
+        state = request.scope.get("state", {}).get(_STATE)
+        if state is None:
+            return response_data
+        sub = state.sub_response
+        if isinstance(state, _Bypass) or result.errors or response_data.get("data") is None:
+            if sub is not None:
+                sub.headers["cache-control"] = "no-store"
+            status = "bypass" if isinstance(state, _Bypass) or state.key is None else "miss"
+            reason = state.reason if isinstance(state, _Bypass) else None
+            return _with_meta(
+                response_data, {"status": status, **({"reason": reason} if reason else {})}
+            )
+        plan = state.plan
+        entry = Entry.of(response_data["data"], plan.scope, plan.max_age)
+        state.entry = entry
+        state.tags = plan.request_tags(state.variables) | object_tags(response_data["data"])
+        if sub is not None:
+            sub.headers["cache-control"] = _cache_control(plan.scope, plan.max_age)
+            if state.is_get:
+                sub.headers["etag"] = entry.etag
+        meta = {
+            "status": "miss" if state.key else "bypass",
+            "scope": plan.scope.value,
+            "maxAge": plan.max_age,
+        }
+        return _with_meta(response_data, meta)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        response = await super().run(request, context, root_value)
+        written = getattr(getattr(request.state, "graphql_context", None), "invalidates", None)
+        cache: ResponseCache | None = getattr(request.app.state, "response_cache", None)
+        if written and cache is not None:
+            await cache.invalidate(written)
+        return response
+
+    def _graphql_schema(self) -> GraphQLSchema:
+        schema: GraphQLSchema = self.schema._schema  # type: ignore[attr-defined]
+        return schema
+
+    def _documents(self) -> DocumentCache:
+        # The app's own cache (its limits policy) when it has one: one parse per document.
+        documents: DocumentCache | None = getattr(self, "documents", None)
+        return documents or document_cache(cast("strawberry.Schema", self.schema))
+
+    def _schema_hints(self) -> SchemaHints:
+        if self._hints is None:
+            self._hints = SchemaHints.of(self._graphql_schema())
+        return self._hints
+
+    def _schema_version(self) -> str:
+        if self._version is None:
+            self._version = schema_version(self.schema.as_str())
+        return self._version
+
+
+def _scope_state(request: AsyncHTTPRequestAdapter) -> dict[str, Any]:
+    starlette_request = getattr(request, "request", None)
+    if starlette_request is None:
+        return {}
+    state: dict[str, Any] = starlette_request.scope.get("state", {})
+    return state
+
+
+def _with_meta(response_data: GraphQLHTTPResponse, meta: dict[str, Any]) -> GraphQLHTTPResponse:
+    """`extensions.cache` first among the extensions, extensions last (as `Entry.render`)."""
+    others = response_data.get("extensions") or {}
+    out: dict[str, Any] = {k: v for k, v in response_data.items() if k != "extensions"}
+    out["extensions"] = {"cache": meta, **others}
+    return out  # type: ignore[return-value]
+
+
+def _cache_control(scope: Scope, max_age: int) -> str:
+    return f"{'private' if scope is Scope.PRIVATE else 'public'}, max-age={max_age}"
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """Weak comparison (RFC 9110): the validators are equal ignoring `W/`."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """`receive` for the view after the front door read the body: the body once,
+    then whatever the client sends next (a disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay

@@ -1,0 +1,69 @@
+"""Fixtures: the app with its response cache on each backend, over a database of
+its own per module (tests here write), and a client that reads `extensions.cache`.
+
+`backend` is parametrized: the in-process LRU, and a real Redis under a key
+prefix of its own (deleted afterwards); Redis cases skip, or fail with
+REQUIRE_SERVICES=1, when no server answers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from redis.asyncio import Redis
+
+from db.migrate import upgrade
+from seed import SeedPlan, seed_database
+from tests.cache.client import CacheClient, serving
+from tests.services import require_redis, throwaway_pg_database
+
+PLAN = SeedPlan(drivers=8, trips_per_driver=3, seed=7)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('cache') / 'db.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    with throwaway_pg_database(prefix="fleetgraph_cache") as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def seeded_url(db_url: str) -> str:
+    await seed_database(db_url, PLAN, progress=False)
+    return db_url
+
+
+@pytest.fixture(params=["memory", "redis"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def redis_prefix(backend: str) -> AsyncIterator[str | None]:
+    if backend == "memory":
+        yield None
+        return
+    url = require_redis()
+    prefix = f"fleetgraph:test:rc:{uuid.uuid4().hex}:"
+    yield prefix
+    async with Redis.from_url(url) as client:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await client.delete(*keys)
+
+
+@pytest.fixture
+async def client(seeded_url: str, redis_prefix: str | None) -> AsyncIterator[CacheClient]:
+    redis_url = require_redis() if redis_prefix else None
+    overrides = {"response_cache_key_prefix": redis_prefix} if redis_prefix else {}
+    async with serving(seeded_url, redis_url=redis_url, **overrides) as cache_client:
+        yield cache_client
