@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ from loaders.vehicle import joined_vehicle
 from pagination import request_page
 from planner.connections import Paged, connection_plans
 from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
+from planner.plan import Selection
 from resolvers import driver as resolve
 from resolvers.deferred import then
 from resolvers.global_id import encode_id
@@ -134,7 +136,20 @@ async def _vehicles(context: Context, args: Arguments, drivers: Sequence[Any], _
     return await context.loaders.vehicle_by_driver_id.batch_load_fn([d.id for d in drivers])
 
 
-async def _risk_scores(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
+# `drivers.risk_score`/`risk_level` repeat the latest `risk_scores` row (models/driver.py):
+# a selection of only these needs no statement.
+_ON_DRIVER_ROW = frozenset({"score", "level", "__typename"})
+LatestRisk = namedtuple("LatestRisk", "score level computed_at")
+
+
+async def _risk_scores(
+    context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
+) -> Any:
+    if selection.children.keys() <= _ON_DRIVER_ROW:
+        return [
+            None if d.risk_score is None else LatestRisk(d.risk_score, d.risk_level, None)
+            for d in drivers
+        ]
     loader = context.loaders.latest_risk_score_by_driver_id
     return await loader.batch_load_fn([d.id for d in drivers])
 

@@ -1,3 +1,3 @@
-from tests.gql.fixtures import dataset, gql
+from tests.gql.fixtures import dataset, gql, reference_gql
 
-__all__ = ["dataset", "gql"]
+__all__ = ["dataset", "gql", "reference_gql"]

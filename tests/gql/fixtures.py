@@ -21,5 +21,12 @@ async def gql(seeded_db_url: str) -> AsyncIterator[GraphQLClient]:
 
 
 @pytest.fixture(scope="session")
+async def reference_gql(seeded_db_url: str) -> AsyncIterator[GraphQLClient]:
+    """The app with the planner off: the reference executor answers everything."""
+    async with serving(seeded_db_url, planner_enabled=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
 async def dataset(seeded_db_url: str) -> Dataset:
     return await Dataset.read(seeded_db_url)

@@ -5,8 +5,9 @@ benchmark's (bench/queries) and this folder's runs through both executors,
 anonymous and as an admin, on both backends. Data, errors, paths and key
 order must be identical; an operation the planner covers must actually be
 planned (no `extensions.planner.fallback`). The read API's operations take
-exactly their pinned `# statements: N` (tests/gql/test_statement_counts.py
-pins them for n = 1, 20, 100: constant in page size), and the benchmark's
+exactly their pinned statement counts on each executor
+(tests/gql/test_statement_counts.py checks them for n = 1, 20, 100: constant
+in page size), and the benchmark's
 Q1-Q4 no more statements than their response has levels.
 """
 
@@ -21,6 +22,7 @@ import pytest
 from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
 
 from tests.gql.dataset import Dataset
+from tests.gql.test_statement_counts import pinned_count
 from tests.gql.test_statement_counts import variables as pinned_variables
 from tests.planner.conftest import Executors
 
@@ -83,9 +85,9 @@ async def test_planned_answers_like_the_reference(
         assert "fallback" in planned.extensions.get("planner", {})
     else:
         assert "planner" not in planned.extensions, planned.extensions
-        pinned = PINNED.search(document)
-        if pinned:  # node/nodes: one statement per concrete type, as pinned
-            assert planned.statements == int(pinned.group(1))
+        if PINNED.search(document):
+            assert planned.statements == pinned_count(document, "planned")
+            assert reference.statements == pinned_count(document, "reference")
         elif path.parent.name == "queries":  # the benchmark's Q1-Q4
             assert planned.statements <= levels(document), (planned.statements, levels(document))
     assert "planner" not in reference.extensions  # planner off: nothing to report
