@@ -132,3 +132,117 @@ async def count_children(
     rows = await db.fetch(statement, {**child_filter.params, "ids": list(parent_ids)})
     counts = {r[0]: r[1] for r in map(tuple, rows)}
     return [counts.get(parent_id, 0) for parent_id in parent_ids]
+
+
+TOTAL = "batch_total"
+
+
+def _lateral_pages_with_totals(
+    table: FromClause,
+    parent_column: ColumnElement[int],
+    child_filter: ChildFilter,
+    ordering: Ordering,
+    request: PageRequest,
+) -> Select[Any]:
+    """LATERAL pages plus each parent's filtered total, LEFT joined so a parent
+    without children still reports its total (its row carries no child)."""
+    parents = (
+        func.unnest(bindparam("ids", type_=ARRAY(Integer))).table_valued(PARENT).render_derived()
+    )
+    filters = child_filter.clauses()
+    child = (
+        select(table)
+        .where(parent_column == parents.c[PARENT], *filters, *ordering.seek_clauses(request))
+        .order_by(*ordering.order_by(request))
+        .limit(LIMIT)
+        .lateral()
+    )
+    total = (
+        select(func.count())
+        .select_from(table)
+        .where(parent_column == parents.c[PARENT], *filters)
+        .correlate(parents)
+        .scalar_subquery()
+    )
+    in_order = order_columns(
+        [child.c[name] for name in ordering.names], ordering.directions, request.backward
+    )
+    return (
+        select(parents.c[PARENT], child, total.label(TOTAL))
+        .select_from(parents.outerjoin(child, true()))
+        .order_by(parents.c[PARENT], *in_order)
+    )
+
+
+def _ranked_pages_with_totals(
+    db: Database,
+    table: FromClause,
+    parent_column: ColumnElement[int],
+    child_filter: ChildFilter,
+    ordering: Ordering,
+    request: PageRequest,
+) -> Select[Any]:
+    """ROW_NUMBER pages with COUNT(*) OVER the parent: only without a cursor, since
+    the seek would narrow the count (`fetch_child_pages_with_totals` checks)."""
+    position = func.row_number().over(
+        partition_by=parent_column, order_by=ordering.order_by(request)
+    )
+    total = func.count().over(partition_by=parent_column)
+    ranked = (
+        select(
+            parent_column.label(PARENT),
+            table,
+            position.label("batch_position"),
+            total.label(TOTAL),
+        )
+        .where(db.match_ids(parent_column), *child_filter.clauses())
+        .subquery()
+    )
+    return (
+        select(ranked)
+        .where(ranked.c.batch_position <= LIMIT)
+        .order_by(ranked.c[PARENT], ranked.c.batch_position)
+    )
+
+
+async def fetch_child_pages_with_totals(
+    db: Database,
+    table: FromClause,
+    parent_column: ColumnElement[int],
+    parent_ids: Sequence[int],
+    ordering: Ordering,
+    request: PageRequest,
+    child_filter: ChildFilter = NO_FILTER,
+) -> tuple[list[Page[AnyRow]], list[int]]:
+    """Pages and totals (`count_children`) of many parents in ONE statement."""
+    if not db.is_postgresql and (request.after is not None or request.before is not None):
+        pages = await fetch_child_pages(
+            db, table, parent_column, parent_ids, ordering, request, child_filter
+        )
+        return pages, await count_children(db, parent_column, parent_ids, child_filter)
+
+    def build() -> Select[Any]:
+        if db.is_postgresql:
+            return _lateral_pages_with_totals(table, parent_column, child_filter, ordering, request)
+        return _ranked_pages_with_totals(db, table, parent_column, child_filter, ordering, request)
+
+    key = (
+        "child_pages_totals",
+        str(parent_column.table),
+        parent_column.key,
+        child_filter.shape,
+        ordering,
+        request.shape,
+    )
+    params = {**child_filter.params, **page_params(ordering, request), "ids": list(parent_ids)}
+    rows = await db.fetch(db.statement(key, build), params)
+    totals_by_parent: dict[int, int] = {}
+    children: list[Any] = []
+    for row in rows:
+        parent = getattr(row, PARENT)
+        totals_by_parent[parent] = getattr(row, TOTAL)
+        if row.id is not None:  # a parent without children: its LEFT-joined row
+            children.append(row)
+    grouped = many_by_key(children, parent_ids, lambda row: getattr(row, PARENT))
+    pages = [make_page(fetched, ordering, request) for fetched in grouped]
+    return pages, [int(totals_by_parent.get(parent_id, 0)) for parent_id in parent_ids]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,13 @@ class Paged:
     page: Page[Any] | None  # None: an empty connection with no ordering (no season)
     owner: Any = None  # the parent's key for per-parent counts; None at the root
     spec: Any = None  # the filter the count applies
+    total: int | None = None  # the count, when the page's statement carried it
+
+
+def known_totals(values: Sequence[Paged]) -> list[int] | None:
+    """The totals every value already carries (folded into its page's statement)."""
+    totals = [value.total for value in values]
+    return None if any(total is None for total in totals) else totals  # type: ignore[return-value]
 
 
 def _edges(value: Paged) -> list[tuple[Page[Any], Any]]:

@@ -22,6 +22,9 @@ from gql.types.trip import TripConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import DriverFilterSpec
 from loaders.orderings import trip_ordering
+from loaders.pages import fetch_child_pages_with_totals
+from loaders.trip import trip_filter
+from loaders.trip import trips as trips_table
 from loaders.vehicle import joined_vehicle
 from pagination import request_page
 from planner.connections import Paged, connection_plans
@@ -154,15 +157,32 @@ async def _risk_scores(
     return await loader.batch_load_fn([d.id for d in drivers])
 
 
-async def _trips(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
+async def _trips(
+    context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
+) -> Any:
     filter_ = trip_filter_of(args.get("filter"))
     spec = None if filter_ is None else filter_.spec()
     field, descending = trip_order(trip_order_of(args.get("orderBy")))
     ordering = trip_ordering(field, descending)
     request = request_page(ordering, args["first"], args["after"], args["last"], args["before"])
-    keys = [(d.id, (spec, ordering, request)) for d in drivers]
-    pages = await context.loaders.trip_page_by_driver_id.batch_load_fn(keys)
-    return [Paged(page, d.id, spec) for d, page in zip(drivers, pages, strict=True)]
+    ids = list(dict.fromkeys(d.id for d in drivers))
+    if selection.has(("totalCount",)):  # pages and totals in one statement
+        pages, totals = await fetch_child_pages_with_totals(
+            context.db,
+            trips_table,
+            trips_table.c.driver_id,
+            ids,
+            ordering,
+            request,
+            trip_filter(spec),
+        )
+        by_id = {i: Paged(p, i, spec, t) for i, p, t in zip(ids, pages, totals, strict=True)}
+    else:
+        found = await context.loaders.trip_page_by_driver_id.batch_load_fn(
+            [(i, (spec, ordering, request)) for i in ids]
+        )
+        by_id = {i: Paged(page, i, spec) for i, page in zip(ids, found, strict=True)}
+    return [by_id[d.id] for d in drivers]
 
 
 async def _stats(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:

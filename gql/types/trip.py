@@ -15,9 +15,12 @@ from gql.types.safety_event import SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
 from loaders.orderings import SAFETY_EVENT_ORDERING
+from loaders.pages import fetch_child_pages_with_totals
+from loaders.safety_event import safety_events
 from pagination import request_page
-from planner.connections import Paged, connection_plans
+from planner.connections import Paged, connection_plans, known_totals
 from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
+from planner.plan import Selection
 from resolvers import trip as resolve
 from resolvers.deferred import then
 from resolvers.global_id import encode_id
@@ -112,13 +115,23 @@ async def _vehicles(context: Context, args: Arguments, trips: Sequence[Any], _: 
     return [None if t.vehicle_id is None else next(found) for t in trips]
 
 
-async def _events(context: Context, args: Arguments, trips: Sequence[Any], _: Any) -> Any:
+async def _events(
+    context: Context, args: Arguments, trips: Sequence[Any], selection: Selection
+) -> Any:
     request = request_page(
         SAFETY_EVENT_ORDERING, args["first"], args["after"], args["last"], args["before"]
     )
-    loader = context.loaders.safety_event_page_by_trip_id
-    pages = await loader.batch_load_fn([(t.id, request) for t in trips])
-    return [Paged(page, t.id) for t, page in zip(trips, pages, strict=True)]
+    ids = list(dict.fromkeys(t.id for t in trips))
+    if selection.has(("totalCount",)):  # pages and totals in one statement
+        pages, totals = await fetch_child_pages_with_totals(
+            context.db, safety_events, safety_events.c.trip_id, ids, SAFETY_EVENT_ORDERING, request
+        )
+        by_id = {i: Paged(p, i, None, t) for i, p, t in zip(ids, pages, totals, strict=True)}
+    else:
+        loader = context.loaders.safety_event_page_by_trip_id
+        found = await loader.batch_load_fn([(i, request) for i in ids])
+        by_id = {i: Paged(page, i) for i, page in zip(ids, found, strict=True)}
+    return [by_id[t.id] for t in trips]
 
 
 TRIP_PLANS: FieldPlans = {
@@ -135,6 +148,9 @@ TRIP_PLANS: FieldPlans = {
 
 
 async def _count_trips(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
+    totals = known_totals(values)
+    if totals is not None:
+        return totals
     if values and values[0].owner is None:  # the fleet's `trips`, at the root
         return [await resolve.trips_count(context, value.spec) for value in values]
     loader = context.loaders.trip_count_by_driver_id
