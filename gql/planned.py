@@ -12,6 +12,12 @@ from strawberry.types import ExecutionResult
 from gql.context import Context
 from gql.documents import DocumentCache
 from gql.types.driver import DRIVER_CONNECTION_PLANS, DRIVER_PLANS
+from gql.types.fleet_summary import (
+    DAILY_TRIP_ACTIVITY_PLANS,
+    FLEET_SUMMARY_PLANS,
+    RISK_BUCKET_PLANS,
+    SAFETY_EVENT_COUNT_PLANS,
+)
 from gql.types.leaderboard import LEADERBOARD_CONNECTION_PLANS, LEADERBOARD_ENTRY_PLANS
 from gql.types.query import QUERY_PLANS
 from gql.types.risk_score import RISK_SCORE_PLANS
@@ -46,6 +52,10 @@ FIELD_REGISTRY: Registry = {
     "LeaderboardConnection": LEADERBOARD_CONNECTION_PLANS,
     "LeaderboardEdge": EDGE_PLANS,
     "LeaderboardEntry": LEADERBOARD_ENTRY_PLANS,
+    "FleetSummary": FLEET_SUMMARY_PLANS,
+    "RiskBucket": RISK_BUCKET_PLANS,
+    "SafetyEventCount": SAFETY_EVENT_COUNT_PLANS,
+    "DailyTripActivity": DAILY_TRIP_ACTIVITY_PLANS,
 }
 
 

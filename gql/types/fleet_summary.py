@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+from operator import itemgetter
+from typing import Any
+
 import strawberry
 
 from cache import cache_control
 from cache.tags import FLEET_SUMMARY
 from gql.context import Context
 from gql.types.enums import RiskLevel, SafetyEventKind
+from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans
 from resolvers import fleet_summary as resolve
 
 
@@ -74,3 +79,68 @@ class FleetSummary:
         return [
             DailyTripActivity(day=a.day, trips=a.trips, distance_km=a.distance_km) for a in activity
         ]
+
+
+# -- planned executor (planner/): the value of a FleetSummary is its season's pk
+
+
+def _per_summary(
+    read: Callable[[Context, int | None], Awaitable[Any]],
+) -> Batched:
+    async def load(context: Context, args: Arguments, pks: Sequence[Any], _: Any) -> Any:
+        return [await read(context, pk) for pk in pks]
+
+    return Batched(load)
+
+
+async def _drivers(context: Context, pk: int | None) -> Any:
+    return (await resolve.driver_totals(context)).drivers
+
+
+async def _trips(context: Context, pk: int | None) -> Any:
+    return (await resolve.season_totals(context, pk)).trips
+
+
+async def _distance(context: Context, pk: int | None) -> Any:
+    return (await resolve.season_totals(context, pk)).distance_km
+
+
+async def _average_risk(context: Context, pk: int | None) -> Any:
+    return (await resolve.driver_totals(context)).average_risk_score
+
+
+async def _risk_buckets(context: Context, pk: int | None) -> Any:
+    return (await resolve.driver_totals(context)).risk_distribution
+
+
+async def _event_counts(context: Context, pk: int | None) -> Any:
+    return (await resolve.season_totals(context, pk)).events_by_kind
+
+
+async def _activity(context: Context, args: Arguments, pks: Sequence[Any], _: Any) -> Any:
+    return [await resolve.trip_activity(context, args["days"]) for _pk in pks]
+
+
+FLEET_SUMMARY_PLANS: FieldPlans = {
+    "drivers": _per_summary(_drivers),
+    "trips": _per_summary(_trips),
+    "distanceKm": _per_summary(_distance),
+    "averageRiskScore": _per_summary(_average_risk),
+    "riskDistribution": _per_summary(_risk_buckets),
+    "safetyEventBreakdown": _per_summary(_event_counts),
+    "tripActivity": Batched(_activity),
+}
+# (level, drivers) and (kind, count) pairs, as the loaders return them.
+RISK_BUCKET_PLANS: FieldPlans = {
+    "level": Computed(itemgetter(0)),
+    "drivers": Computed(itemgetter(1)),
+}
+SAFETY_EVENT_COUNT_PLANS: FieldPlans = {
+    "kind": Computed(itemgetter(0)),
+    "count": Computed(itemgetter(1)),
+}
+DAILY_TRIP_ACTIVITY_PLANS: FieldPlans = {
+    "day": Attribute("day"),
+    "trips": Attribute("trips"),
+    "distanceKm": Attribute("distance_km"),
+}

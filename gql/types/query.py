@@ -248,6 +248,10 @@ async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any
     return PlannedLeaderboard(page, season_pk, args.get("region"), metric)
 
 
+async def _fleet_summary(context: Context, args: Arguments, sel: Selection) -> Any:
+    return await resolve_season.season_pk(context, args.get("seasonId"))
+
+
 def _page_args(args: Arguments) -> tuple[Any, Any, Any, Any]:
     return args.get("first"), args.get("after"), args.get("last"), args.get("before")
 
@@ -263,5 +267,5 @@ QUERY_PLANS: FieldPlans = {
     "seasons": _root(_seasons),
     "activeSeason": _root(_active_season),
     "leaderboard": _root(_leaderboard),
-    # fleetSummary: answered by the reference executor (its resolvers are per-field aggregates).
+    "fleetSummary": _root(_fleet_summary),
 }
