@@ -81,6 +81,30 @@ class Settings(BaseSettings):
     )
     response_cache_key_prefix: str = Field(default="fleetgraph:rc:", min_length=1)
 
+    # Hardening (limits/, gql/http_errors.py): every limit has its own error code.
+    # README "Security and limits" lists them; 0 turns a count limit off.
+    max_body_bytes: int = Field(default=100_000, ge=1_000, le=100_000_000)
+    max_url_bytes: int = Field(default=8_192, ge=256, le=1_000_000)
+    max_tokens: int = Field(default=2_000, ge=0)
+    max_depth: int = Field(default=12, ge=0)
+    max_aliases: int = Field(default=30, ge=0)
+    max_directives: int = Field(default=50, ge=0)
+    max_root_fields: int = Field(default=10, ge=0)
+    max_batch_operations: int = Field(
+        default=0, ge=0, le=100, description="HTTP batching: 0 off, else the most operations."
+    )
+    max_query_cost: int = Field(default=10_000, ge=1)
+    max_errors: int = Field(default=20, ge=1, le=1_000)
+    rate_limit_enabled: bool = True
+    rate_limit_bucket_size: int = Field(default=20_000, ge=1)
+    rate_limit_restore_rate: float = Field(default=2_000.0, gt=0, description="points/second")
+    rate_limit_redis_timeout: float = Field(default=0.1, gt=0, le=10)
+    request_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    database_statement_timeout_ms: int = Field(default=5_000, ge=0, le=3_600_000)
+    introspection: bool | None = Field(
+        default=None, description="Introspection and field suggestions; default: on in development."
+    )
+
     # Demo data created by `serve` on an empty embedded database.
     seed_on_empty: bool = True
     demo_drivers: int = Field(default=1000, ge=0)
@@ -94,6 +118,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def introspection_enabled(self) -> bool:
+        """Introspection, field suggestions: INTROSPECTION, else on outside production."""
+        if self.introspection is not None:
+            return self.introspection
+        return self.environment is not Environment.PRODUCTION
 
     @model_validator(mode="after")
     def _refuse_dev_secret_in_production(self) -> Settings:

@@ -20,7 +20,7 @@ def sync_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 10, statement_timeout_ms: int = 0) -> AsyncEngine:
     backend = database_backend(url)
     if backend == "sqlite":
         return _create_sqlite_engine(url)
@@ -29,7 +29,10 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            connect_args={"timeout": 5, "server_settings": {"jit": "off"}},
+            connect_args={
+                "timeout": 5,
+                "server_settings": {"jit": "off", "statement_timeout": str(statement_timeout_ms)},
+            },
         )
     raise ValueError(f"unsupported database backend {backend!r}: use postgresql or sqlite")
 

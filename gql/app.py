@@ -23,6 +23,7 @@ from db import create_engine
 from db.statements import count_statements
 from gql.cached_http import CachedGraphQLApp
 from gql.schema import build_schema
+from limits import RequestSizeLimit
 from loaders import Database
 from loaders.database import create_pg_pool
 from loaders.season_calendar import SeasonCalendar
@@ -48,11 +49,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         persisted = app.state.persisted = await open_documents(settings)
         response_cache = app.state.response_cache = open_response_cache(settings)
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            statement_timeout_ms=settings.database_statement_timeout_ms,
+        )
         count_statements(engine)
         pg_pool = None
         if engine.dialect.name == "postgresql":
-            pg_pool = await create_pg_pool(settings.database_url, settings.database_pool_size)
+            pg_pool = await create_pg_pool(
+                settings.database_url,
+                settings.database_pool_size,
+                settings.database_statement_timeout_ms,
+            )
         app.state.database = Database(engine, pg_pool)
         app.state.season_calendar = SeasonCalendar(
             app.state.database, settings.season_cache_seconds
@@ -61,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            await graphql.aclose()
             await persisted.close()
             if response_cache is not None:
                 await response_cache.close()
@@ -78,7 +88,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            # Every method reaches the view, so even a 405 is a GraphQL-shaped JSON body.
+            Route(
+                "/graphql",
+                RequestSizeLimit(
+                    graphql,
+                    max_body_bytes=settings.max_body_bytes,
+                    max_url_bytes=settings.max_url_bytes,
+                ),
+            ),
             Route("/health", health),
             Route("/metrics", metrics),
         ],

@@ -18,6 +18,8 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from sqlalchemy import Row
 
+    from gql.documents import DocumentCache
+
 
 @dataclass
 class Context:
@@ -27,6 +29,8 @@ class Context:
     viewer: Viewer = ANONYMOUS
     request: Any = None
     response: Any = None
+    # The app's parse/validate cache (its limits policy); None: the process default.
+    documents: DocumentCache | None = None
     # Cache tags (cache/tags.py) of what this request's mutations wrote: the
     # response cache invalidates them before the response is sent.
     invalidates: set[str] = field(default_factory=set)

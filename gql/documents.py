@@ -55,10 +55,19 @@ class DocumentCache:
         *,
         maxsize: int = DEFAULT_MAX_DOCUMENTS,
         rules: Collection[type[ASTValidationRule]] | None = None,
+        limit_rules: Collection[type[ASTValidationRule]] = (),
+        max_tokens: int | None = None,
+        max_errors: int | None = None,
+        hide_suggestions: bool = False,
     ) -> None:
         self.schema = schema
         self.maxsize = maxsize
         self.rules = tuple(specified_rules if rules is None else rules)
+        # Cheap limit rules (limits/) run first; the specified rules only when they pass.
+        self.limit_rules = tuple(limit_rules)
+        self.max_tokens = max_tokens or None
+        self.max_errors = max_errors
+        self.hide_suggestions = hide_suggestions
         self._entries: OrderedDict[str, PreparedDocument] = OrderedDict()
 
     def __len__(self) -> int:
@@ -78,11 +87,29 @@ class DocumentCache:
     def _prepare(self, text: str) -> PreparedDocument:
         sha256 = hashlib.sha256(text.encode()).hexdigest()
         try:
-            document = parse(text)
+            document = parse(text, max_tokens=self.max_tokens)
         except GraphQLError as error:
-            return PreparedDocument(text, sha256, None, (error,))
-        errors = validate(self.schema, document, self.rules)
+            return PreparedDocument(text, sha256, None, (_coded_syntax_error(error),))
+        errors: list[GraphQLError] = []
+        if self.limit_rules:
+            errors = validate(self.schema, document, self.limit_rules, max_errors=self.max_errors)
+        if not errors:
+            errors = validate(
+                self.schema,
+                document,
+                self.rules,
+                max_errors=self.max_errors,
+                hide_suggestions=self.hide_suggestions,
+            )
         return PreparedDocument(text, sha256, document, tuple(errors))
+
+
+def _coded_syntax_error(error: GraphQLError) -> GraphQLError:
+    # graphql-core reports the token limit as a syntax error; it gets a code of its own.
+    too_many = "tokens. Parsing aborted" in error.message
+    code = "TOO_MANY_TOKENS" if too_many else "GRAPHQL_PARSE_FAILED"
+    error.extensions = {**(error.extensions or {}), "code": code}
+    return error
 
 
 class CachedDocuments(SchemaExtension):
@@ -93,7 +120,9 @@ class CachedDocuments(SchemaExtension):
         self.cache = cache
 
     def _prepared(self) -> PreparedDocument:
-        return self.cache.prepare(self.execution_context.query or "")
+        # The app's own cache (its limits policy) when the context carries one.
+        cache = getattr(self.execution_context.context, "documents", None) or self.cache
+        return cache.prepare(self.execution_context.query or "")
 
     def on_parse(self) -> Iterator[None]:
         # A text that does not parse is left to Strawberry, which reports the

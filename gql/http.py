@@ -13,17 +13,23 @@ from typing import Any
 
 import orjson
 import strawberry
-from cross_web import AsyncHTTPRequestAdapter, StarletteRequestAdapter
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from auth import TokenError, decode_token
 from auth.tokens import ANONYMOUS, Viewer
 from config import Settings
 from gql.context import Context
+from gql.http_errors import JSON, error_response, negotiate, shape, status_for
+from gql.schema import document_cache
+from limits import DocumentPolicy, RateLimiter, RequestGuard, RequestRejected, check_batch
 from loaders import Loaders
 from persisted import PersistedDocuments, PersistedQueryError
 
@@ -45,6 +51,17 @@ class GraphQLApp(GraphQL[Context, None]):
             schema, graphql_ide="graphiql" if settings.environment == "development" else None
         )
         self.settings = settings
+        self.documents = document_cache(schema, DocumentPolicy.from_settings(settings))
+        self.rate_limiter = (
+            RateLimiter.from_settings(settings) if settings.rate_limit_enabled else None
+        )
+        self.guard = RequestGuard(
+            schema._schema,
+            self.documents.prepare,
+            max_cost=settings.max_query_cost,
+            timeout=settings.request_timeout_seconds,
+            limiter=self.rate_limiter,
+        )
 
     def viewer_of(self, request: Request) -> Viewer:
         header = request.headers.get("authorization")
@@ -63,6 +80,7 @@ class GraphQLApp(GraphQL[Context, None]):
             viewer=self.viewer_of(request),
             request=request,
             response=response,
+            documents=self.documents,
         )
         request.state.graphql_context = context  # closed in __call__ once answered
         return context
@@ -77,6 +95,12 @@ class GraphQLApp(GraphQL[Context, None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            content_type, _ = parse_content_type(request.content_type or "")
+            if content_type != "application/json":
+                raise RequestRejected(
+                    "UNSUPPORTED_MEDIA_TYPE", "POST bodies must be application/json.", 415
+                )
         parsed = await super().parse_http_body(request)
         assert isinstance(request, _RequestAdapter)
         documents: PersistedDocuments = request.request.app.state.persisted
@@ -125,6 +149,95 @@ class GraphQLApp(GraphQL[Context, None]):
         return await super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
+
+    # -- hardening (limits/, gql/http_errors.py) ---------------------------------
+
+    def _validate_batch_request(
+        self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
+    ) -> None:
+        check_batch(len(request_data), self.settings.max_batch_operations)
+
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: Any,
+        sub_response: Any,
+    ) -> ExecutionResult | list[ExecutionResult]:
+        """Either executor, behind the cost budget, the rate limit and the deadline."""
+        parent = super().execute_operation
+
+        async def execute(admitted: list[GraphQLRequestData]) -> list[ExecutionResult]:
+            data = admitted if isinstance(request_data, list) else admitted[0]
+            result = await parent(request, request_adapter, data, context, root_value, sub_response)
+            results = result if isinstance(result, list) else [result]
+            assert all(isinstance(r, ExecutionResult) for r in results)
+            return results  # type: ignore[return-value]
+
+        items = request_data if isinstance(request_data, list) else [request_data]
+        client = self.client_key(request, context)
+        results = await self.guard.run(items, client, sub_response.headers, execute)
+        return results if isinstance(request_data, list) else results[0]
+
+    def client_key(self, request: Request, context: Context) -> str:
+        """Whose bucket pays: the token's subject, else the client address."""
+        if context.viewer.subject:
+            return f"sub:{context.viewer.subject}"
+        return f"ip:{request.client.host if request.client else 'unknown'}"
+
+    async def get_sub_response(self, request: Any) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = negotiate(request.headers.get("accept"))
+        return sub_response
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        payload = await super().process_result(request, result)
+        shaped = shape(
+            dict(payload),
+            max_errors=self.settings.max_errors,
+            suggestions=self.settings.introspection_enabled,
+        )
+        return shaped  # type: ignore[return-value]
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media_type = sub_response.media_type or JSON
+        response.headers["content-type"] = f"{media_type}; charset=utf-8"
+        if not sub_response.status_code:
+            response.status_code = status_for(response_data, media_type)
+        return response
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        except RequestRejected as exc:
+            media_type = negotiate(request.headers.get("accept"))
+            return error_response(
+                exc.status, exc.code, exc.message, media_type=media_type, headers=exc.headers
+            )
+        except HTTPException as exc:
+            media_type = negotiate(request.headers.get("accept"))
+            if isinstance(exc.__cause__, InvalidOperationTypeError) or exc.status_code == 405:
+                allow = "POST" if request.method == "GET" else "GET, POST"
+                return error_response(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    exc.reason,
+                    media_type=media_type,
+                    headers={"Allow": allow},
+                )
+            code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
+            return error_response(exc.status_code, code, exc.reason, media_type=media_type)
+
+    async def aclose(self) -> None:
+        if self.rate_limiter is not None:
+            await self.rate_limiter.close()
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

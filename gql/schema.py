@@ -18,6 +18,9 @@ from gql.types.safety_event import SafetyEvent
 from gql.types.season import Season
 from gql.types.trip import Trip
 from gql.types.vehicle import Vehicle
+from limits import DocumentPolicy, limit_rules
+
+DEFAULT_POLICY = DocumentPolicy()
 
 
 @cache
@@ -37,9 +40,20 @@ def build_schema() -> strawberry.Schema:
 
 
 @cache
-def document_cache(schema: strawberry.Schema) -> DocumentCache:
-    """The process's parse/validate cache for `schema`, shared by both executors."""
-    return DocumentCache(schema._schema)
+def document_cache(
+    schema: strawberry.Schema, policy: DocumentPolicy = DEFAULT_POLICY
+) -> DocumentCache:
+    """The process's parse/validate cache for `schema` under `policy` (limits/).
+
+    One per policy: the app passes its own to both executors (`Context.documents`).
+    """
+    return DocumentCache(
+        schema._schema,
+        limit_rules=limit_rules(policy),
+        max_tokens=policy.max_tokens,
+        max_errors=policy.max_errors,
+        hide_suggestions=not policy.introspection,
+    )
 
 
 def print_schema_sdl() -> str:

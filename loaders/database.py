@@ -96,15 +96,15 @@ class Database:
         return column.in_(bindparam(name, expanding=True))
 
 
-async def create_pg_pool(url: str, size: int) -> asyncpg.Pool:
-    """An asyncpg pool for reads, from a SQLAlchemy URL."""
+async def create_pg_pool(url: str, size: int, statement_timeout_ms: int = 0) -> asyncpg.Pool:
+    """An asyncpg pool for reads, from a SQLAlchemy URL (statement_timeout 0: none)."""
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     return await asyncpg.create_pool(
         dsn,
         min_size=1,
         max_size=size,
         reset=_keep_session,
-        server_settings={"jit": "off"},
+        server_settings={"jit": "off", "statement_timeout": str(statement_timeout_ms)},
         timeout=5,
     )
 

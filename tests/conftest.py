@@ -8,6 +8,7 @@ no server answers.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,10 @@ from tests.plans import TEST_PLAN
 from tests.services import throwaway_pg_database
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# The suite sends thousands of requests from one address within seconds: its apps run
+# unthrottled unless a test turns the rate limit on (tests/limits does, explicitly).
+os.environ.setdefault("RATE_LIMIT_ENABLED", "false")
 
 
 @pytest.fixture(scope="session")

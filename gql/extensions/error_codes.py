@@ -12,11 +12,18 @@ import uuid
 from collections.abc import Iterator
 
 from graphql import GraphQLError
+from opentelemetry import trace
 from strawberry.extensions import SchemaExtension
 
+from db.faults import SERVICE_UNAVAILABLE, TIMEOUT, fault_code
 from errors import DomainError
 
 logger = logging.getLogger("fleetgraph.errors")
+
+FAULT_MESSAGES = {
+    SERVICE_UNAVAILABLE: "Service unavailable: the database cannot be reached. Retry later.",
+    TIMEOUT: "A database statement exceeded its time limit.",
+}
 
 
 def _coded(error: GraphQLError) -> GraphQLError:
@@ -41,9 +48,21 @@ def _coded(error: GraphQLError) -> GraphQLError:
             extensions={**(error.extensions or {}), "code": code},
         )
     reference = uuid.uuid4().hex[:12]
+    fault = fault_code(original)
+    if fault is not None:  # an outage or a timeout, not a bug: named, still not detailed
+        logger.warning("database %s ref=%s path=%s: %r", fault, reference, error.path, original)
+        return GraphQLError(
+            FAULT_MESSAGES[fault],
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            extensions={"code": fault, "reference": reference},
+        )
     logger.error(
         "unexpected resolver error ref=%s path=%s", reference, error.path, exc_info=original
     )
+    trace.get_current_span().set_attribute("error.reference", reference)
     return GraphQLError(
         "Internal server error",
         error.nodes,

@@ -1,0 +1,20 @@
+"""Hardening: document limits, cost and rate limiting, request size (see README)."""
+
+from limits.batch import check_batch
+from limits.errors import RequestRejected, coded_error
+from limits.guard import RequestGuard
+from limits.policy import DocumentPolicy
+from limits.rate_limiter import RateLimiter
+from limits.request_size import RequestSizeLimit
+from limits.rules import limit_rules
+
+__all__ = [
+    "DocumentPolicy",
+    "RateLimiter",
+    "RequestGuard",
+    "RequestRejected",
+    "RequestSizeLimit",
+    "check_batch",
+    "coded_error",
+    "limit_rules",
+]

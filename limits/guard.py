@@ -1,0 +1,188 @@
+"""Admission around execution: cost budget, rate limit, deadline, `extensions.cost`.
+
+It wraps the whole execution step (either executor), so nothing here depends
+on how an operation is answered. Per operation: the document is prepared
+(parse, limit rules, validation; cached per text), its cost tree compiled
+once (kept in `PreparedDocument.derived`), the requested cost evaluated with
+the request's variables and checked against the budget, then taken from the
+client's bucket. After execution the unused part is refunded and every
+result carries `extensions.cost` {requested, actual, throttle}.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any, Protocol
+
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+)
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
+
+from limits.buckets import Take
+from limits.cost import CostTree, compile_cost
+from limits.rate_limiter import RateLimiter
+
+Execute = Callable[[list[GraphQLRequestData]], Awaitable[list[ExecutionResult]]]
+
+
+class Prepared(Protocol):
+    """A parsed and validated document (`gql.documents.PreparedDocument`)."""
+
+    @property
+    def document(self) -> DocumentNode | None: ...
+    @property
+    def errors(self) -> tuple[GraphQLError, ...]: ...
+    @property
+    def derived(self) -> dict[str, Any]: ...
+
+
+class RequestGuard:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        prepare: Callable[[str], Prepared],
+        *,
+        max_cost: int,
+        timeout: float,
+        limiter: RateLimiter | None,
+    ) -> None:
+        self.schema = schema
+        self.prepare = prepare
+        self.max_cost = max_cost
+        self.timeout = timeout
+        self.limiter = limiter
+
+    async def run(
+        self,
+        items: list[GraphQLRequestData],
+        client: str,
+        headers: MutableMapping[str, str],
+        execute: Execute,
+    ) -> list[ExecutionResult]:
+        results: list[ExecutionResult | None] = [None] * len(items)
+        trees: list[CostTree | None] = [None] * len(items)
+        requested = [0] * len(items)
+        for index, item in enumerate(items):
+            refusal, trees[index] = self._check_document(item)
+            if refusal is not None:
+                results[index] = refusal
+                continue
+            tree = trees[index]
+            requested[index] = tree.requested(item.variables) if tree is not None else 0
+            if requested[index] > self.max_cost:
+                results[index] = _refusal(
+                    f"Query cost {requested[index]} exceeds the limit of {self.max_cost}.",
+                    "QUERY_TOO_COSTLY",
+                    limit=self.max_cost,
+                    cost=requested[index],
+                )
+        admitted = [i for i, result in enumerate(results) if result is None]
+        total = sum(requested[i] for i in admitted)
+        take = await self._take(client, total if admitted else 0)
+        if take is not None and not take.allowed:
+            if math.isfinite(take.retry_after):
+                headers["Retry-After"] = str(max(1, math.ceil(take.retry_after)))
+            for i in admitted:
+                results[i] = _refusal(
+                    f"Throttled: cost {total} exceeds the {take.remaining:.0f} points available.",
+                    "THROTTLED",
+                    retryAfter=round(take.retry_after, 3)
+                    if math.isfinite(take.retry_after)
+                    else None,
+                )
+            admitted = []
+        if admitted:
+            for i, result in zip(
+                admitted, await self._execute(items, admitted, execute), strict=True
+            ):
+                results[i] = result
+        actual = [
+            tree.actual(result.data)
+            if tree is not None and result is not None and i in admitted
+            else 0
+            for i, (tree, result) in enumerate(zip(trees, results, strict=True))
+        ]
+        if take is not None and take.allowed and total > sum(actual):
+            take = await self._take(client, sum(actual) - total)  # refund the unused part
+        final = [r for r in results if r is not None]
+        for i, result in enumerate(final):
+            self._annotate(result, requested[i], actual[i], take)
+        return final
+
+    def _check_document(
+        self, item: GraphQLRequestData
+    ) -> tuple[ExecutionResult | None, CostTree | None]:
+        if item.query is None:
+            return None, None  # Strawberry answers "no query" (HTTP 400)
+        prepared = self.prepare(item.query)
+        if prepared.errors or prepared.document is None:
+            return ExecutionResult(data=None, errors=[_with_code(e) for e in prepared.errors]), None
+        operation = _operation(prepared.document, item.operation_name)
+        if operation is None:
+            return None, None  # unknown or ambiguous operation: Strawberry answers (HTTP 400)
+        key = f"limits.cost:{item.operation_name or ''}"
+        tree = prepared.derived.get(key)
+        if tree is None:
+            fragments = {
+                d.name.value: d
+                for d in prepared.document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            tree = prepared.derived[key] = compile_cost(self.schema, operation, fragments)
+        assert isinstance(tree, CostTree)
+        return None, tree
+
+    async def _take(self, client: str, cost: int) -> Take | None:
+        if self.limiter is None:
+            return None
+        return await self.limiter.take(client, cost)
+
+    async def _execute(
+        self, items: list[GraphQLRequestData], admitted: list[int], execute: Execute
+    ) -> list[ExecutionResult]:
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await execute([items[i] for i in admitted])
+        except TimeoutError:
+            message = f"The request exceeded its deadline of {self.timeout:g} s."
+            return [_refusal(message, "TIMEOUT") for _ in admitted]
+
+    def _annotate(
+        self, result: ExecutionResult, requested: int, actual: int, take: Take | None
+    ) -> None:
+        cost: dict[str, Any] = {"requested": requested, "actual": actual}
+        if take is not None and self.limiter is not None:
+            cost["throttle"] = {
+                "max": self.limiter.capacity,
+                "remaining": math.floor(take.remaining),
+                "restoreRate": self.limiter.rate,
+            }
+        result.extensions = {**(result.extensions or {}), "cost": cost}
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+def _refusal(message: str, code: str, **extensions: Any) -> ExecutionResult:
+    extensions = {k: v for k, v in extensions.items() if v is not None}
+    return ExecutionResult(
+        data=None, errors=[GraphQLError(message, extensions={"code": code, **extensions})]
+    )
+
+
+def _with_code(error: GraphQLError) -> GraphQLError:
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+    return error

@@ -1,0 +1,32 @@
+"""What a document may contain: the limits checked once per document text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from config import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPolicy:
+    """Hashable, so one parse/validate cache exists per policy (gql.schema)."""
+
+    max_tokens: int = 2_000
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_directives: int = 50
+    max_root_fields: int = 10
+    max_errors: int = 20
+    introspection: bool = True  # also field suggestions ("Did you mean ...?")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DocumentPolicy:
+        return cls(
+            max_tokens=settings.max_tokens,
+            max_depth=settings.max_depth,
+            max_aliases=settings.max_aliases,
+            max_directives=settings.max_directives,
+            max_root_fields=settings.max_root_fields,
+            max_errors=settings.max_errors,
+            introspection=settings.introspection_enabled,
+        )

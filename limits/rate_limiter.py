@@ -1,0 +1,80 @@
+"""Rate limiting by cost per client: Redis when configured, else (or when it fails) in-process.
+
+Redis failing must not fail requests: after an error or a timeout the limiter
+uses the in-process buckets for `FALLBACK_SECONDS` before trying Redis again,
+so a dead Redis costs one timeout per period, not one per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from config import Settings
+from limits.buckets import LocalBuckets, Take
+from limits.redis_buckets import RedisBuckets
+
+logger = logging.getLogger("fleetgraph.limits")
+
+FALLBACK_SECONDS = 5.0
+KEY_PREFIX = "fleetgraph:rate:"
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        capacity: float,
+        rate: float,
+        redis: RedisBuckets | None = None,
+        timeout: float = 0.1,
+    ) -> None:
+        self.capacity = capacity
+        self.rate = rate
+        self.redis = redis
+        self.timeout = timeout
+        self.local = LocalBuckets(capacity, rate)
+        self._redis_down_until = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RateLimiter:
+        redis = None
+        if settings.redis_url:
+            client = Redis.from_url(
+                settings.redis_url,
+                socket_timeout=settings.rate_limit_redis_timeout,
+                socket_connect_timeout=settings.rate_limit_redis_timeout,
+            )
+            redis = RedisBuckets(
+                client,
+                settings.rate_limit_bucket_size,
+                settings.rate_limit_restore_rate,
+                KEY_PREFIX,
+            )
+        return cls(
+            settings.rate_limit_bucket_size,
+            settings.rate_limit_restore_rate,
+            redis,
+            settings.rate_limit_redis_timeout,
+        )
+
+    @property
+    def using_redis(self) -> bool:
+        return self.redis is not None and time.monotonic() >= self._redis_down_until
+
+    async def take(self, key: str, cost: float) -> Take:
+        if self.redis is not None and self.using_redis:
+            try:
+                async with asyncio.timeout(self.timeout):
+                    return await self.redis.take(key, cost)
+            except (RedisError, OSError, TimeoutError) as exc:
+                logger.warning("rate limiter: Redis unavailable (%r); in-process buckets", exc)
+                self._redis_down_until = time.monotonic() + FALLBACK_SECONDS
+        return self.local.take(key, cost)
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.close()

@@ -1,0 +1,84 @@
+"""Validation rules for a `DocumentPolicy`, run before graphql-core's own rules.
+
+They are cheap (one pass, fragments memoized), so `gql.documents` runs them
+first and skips the specified rules (some of which are quadratic, e.g.
+OverlappingFieldsCanBeMerged) when a document already breaks a limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    ValidationContext,
+)
+from graphql.language.visitor import SKIP, VisitorAction
+
+from limits.measure import count_root_fields, measure_operation
+from limits.policy import DocumentPolicy
+
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+
+
+def limit_rules(policy: DocumentPolicy) -> tuple[type[ASTValidationRule], ...]:
+    rules: list[type[ASTValidationRule]] = [_operation_limits(policy)]
+    if not policy.introspection:
+        rules.append(NoIntrospectionRule)
+    return tuple(rules)
+
+
+def _operation_limits(policy: DocumentPolicy) -> type[ASTValidationRule]:
+    class OperationLimitsRule(ASTValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.validation_context = context
+
+        def enter_operation_definition(
+            self, node: OperationDefinitionNode, *_args: Any
+        ) -> VisitorAction:
+            fragment = self.validation_context.get_fragment
+            measured = measure_operation(node, fragment)
+            checks = (
+                (policy.max_depth, measured.depth, "QUERY_TOO_DEEP", "Query depth"),
+                (policy.max_aliases, measured.aliases, "TOO_MANY_ALIASES", "Aliases"),
+                (policy.max_directives, measured.directives, "TOO_MANY_DIRECTIVES", "Directives"),
+                (
+                    policy.max_root_fields,
+                    count_root_fields(node, fragment),
+                    "TOO_MANY_ROOT_FIELDS",
+                    "Root fields",
+                ),
+            )
+            for limit, value, code, what in checks:
+                if limit and value > limit:
+                    self.report_error(
+                        GraphQLError(
+                            f"{what} {value} exceeds the limit of {limit}.",
+                            node,
+                            extensions={"code": code, "limit": limit, "value": value},
+                        )
+                    )
+            return SKIP  # the walk above saw everything this rule needs
+
+        def enter_fragment_definition(self, *_args: Any) -> VisitorAction:
+            return SKIP  # measured where spread
+
+    return OperationLimitsRule
+
+
+class NoIntrospectionRule(ASTValidationRule):
+    """`__schema` and `__type` are refused (production); `__typename` stays."""
+
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        if node.name.value in INTROSPECTION_FIELDS:
+            self.report_error(
+                GraphQLError(
+                    "Introspection is disabled.",
+                    node,
+                    extensions={"code": "INTROSPECTION_DISABLED"},
+                )
+            )

@@ -1,0 +1,149 @@
+"""Every limit through the real app: its code, its status, `extensions.cost`."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from tests.limits.app import GRAPHQL_RESPONSE, app_client, codes, token
+
+# drivers.nodes, then trips.nodes.driver four times: depth 14 (the limit is 12).
+DEEP = "{ drivers { nodes { " + "trips { nodes { driver { " * 4 + "id" + " } } }" * 4 + " } } }"
+
+
+async def post(http: httpx.AsyncClient, query: str, **kwargs: object) -> httpx.Response:
+    headers = {"accept": GRAPHQL_RESPONSE}
+    headers.update(kwargs.pop("headers", {}))  # type: ignore[arg-type]
+    return await http.post("/graphql", json={"query": query, **kwargs}, headers=headers)
+
+
+async def test_depth(http: httpx.AsyncClient) -> None:
+    response = await post(http, DEEP)
+    assert response.status_code == 400
+    assert codes(response.json()) == ["QUERY_TOO_DEEP"]
+    assert "data" not in response.json()
+
+
+async def test_aliases(http: httpx.AsyncClient) -> None:
+    query = "{ activeSeason { " + " ".join(f"a{i}: id" for i in range(31)) + " } }"
+    assert codes((await post(http, query)).json()) == ["TOO_MANY_ALIASES"]
+
+
+async def test_directives(http: httpx.AsyncClient) -> None:
+    query = "{ activeSeason { " + " ".join(["id @skip(if: false)"] * 51) + " } }"
+    assert codes((await post(http, query)).json()) == ["TOO_MANY_DIRECTIVES"]
+
+
+async def test_root_fields(http: httpx.AsyncClient) -> None:
+    query = "{ " + " ".join(f"s{i}: activeSeason {{ id }}" for i in range(11)) + " }"
+    assert codes((await post(http, query)).json()) == ["TOO_MANY_ROOT_FIELDS"]
+
+
+async def test_tokens_refused_fast(http: httpx.AsyncClient) -> None:
+    query = "{ " + " ".join(["__typename"] * 9_000) + " }"  # ~99 KB, under the body limit
+    started = time.perf_counter()
+    response = await post(http, query)
+    assert codes(response.json()) == ["TOO_MANY_TOKENS"]
+    assert time.perf_counter() - started < 0.2
+
+
+async def test_cost_over_budget_is_refused_before_the_database(http: httpx.AsyncClient) -> None:
+    query = "{ drivers(first: 100) { nodes { trips(first: 100) { nodes { id } } } } }"
+    response = await post(http, query)  # 100 x (1 + 100) > 10,000
+    body = response.json()
+    assert response.status_code == 400
+    assert codes(body) == ["QUERY_TOO_COSTLY"]
+    assert body["errors"][0]["extensions"]["cost"] == 100 * 101
+    assert body["extensions"]["cost"]["requested"] == 100 * 101
+    assert body["extensions"]["cost"]["actual"] == 0
+
+
+async def test_cost_depends_on_variables(http: httpx.AsyncClient) -> None:
+    query = "query($n: Int) { drivers(first: $n) { nodes { trips(first: $n) { nodes { id } } } } }"
+    assert codes((await post(http, query, variables={"n": 100})).json()) == ["QUERY_TOO_COSTLY"]
+    small = (await post(http, query, variables={"n": 2})).json()
+    assert "errors" not in small
+    assert small["extensions"]["cost"]["requested"] == 2 * 3
+
+
+async def test_every_response_carries_cost(http: httpx.AsyncClient) -> None:
+    body = (await post(http, "{ drivers(first: 5) { nodes { vehicle { plate } } } }")).json()
+    cost = body["extensions"]["cost"]
+    assert cost["requested"] == 10
+    assert cost["actual"] == 5 + sum(1 for d in body["data"]["drivers"]["nodes"] if d["vehicle"])
+    assert cost["throttle"]["max"] == 20_000
+    assert cost["throttle"]["restoreRate"] == 2_000
+    assert 0 <= cost["throttle"]["remaining"] <= 20_000
+
+
+async def test_throttled_with_retry_hint(small_db_url: str) -> None:
+    settings = {"rate_limit_bucket_size": 15, "rate_limit_restore_rate": 1.0}
+    query = "{ drivers(first: 10) { nodes { id } } }"  # costs 10, uses 10
+    async with app_client(small_db_url, **settings) as http:
+        first = await post(http, query)
+        assert first.status_code == 200
+        assert first.json()["extensions"]["cost"]["throttle"]["remaining"] == 5
+        # Another text of the same cost (an identical one could be a response-cache hit).
+        second = await post(http, query.replace("id", "id name"))
+        assert second.status_code == 429
+        assert codes(second.json()) == ["THROTTLED"]
+        assert second.headers["retry-after"] == "5"
+        assert 4.9 < second.json()["errors"][0]["extensions"]["retryAfter"] <= 5.0
+        # Another API key has its own bucket; application/json gets the 429 too.
+        other = await http.post(
+            "/graphql",
+            json={"query": query},
+            headers={"authorization": f"Bearer {token('other-client')}"},
+        )
+        assert other.status_code == 200
+
+
+async def test_unused_cost_is_refunded(small_db_url: str) -> None:
+    settings = {"rate_limit_bucket_size": 100, "rate_limit_restore_rate": 0.001}
+    async with app_client(small_db_url, **settings) as http:
+        # Asks for 100 drivers' worth, gets 12 (the small data set).
+        body = (await post(http, "{ drivers(first: 100) { nodes { id } } }")).json()
+        assert body["extensions"]["cost"]["actual"] == 12
+        assert body["extensions"]["cost"]["throttle"]["remaining"] == 100 - 12
+
+
+async def test_rate_limit_off(small_db_url: str) -> None:
+    async with app_client(small_db_url, rate_limit_enabled=False) as http:
+        body = (await post(http, "{ activeSeason { id } }")).json()
+        assert "throttle" not in body["extensions"]["cost"]
+
+
+async def test_batching_off_by_default(http: httpx.AsyncClient) -> None:
+    response = await http.post("/graphql", json=[{"query": "{ __typename }"}])
+    assert response.status_code == 400
+    assert codes(response.json()) == ["BATCHING_DISABLED"]
+
+
+async def test_batching_capped(small_db_url: str) -> None:
+    async with app_client(small_db_url, max_batch_operations=2) as http:
+        ok = await http.post("/graphql", json=[{"query": "{ __typename }"}] * 2)
+        assert ok.status_code == 200
+        assert [item["data"] for item in ok.json()] == [{"__typename": "Query"}] * 2
+        assert all("cost" in item["extensions"] for item in ok.json())
+        too_many = await http.post("/graphql", json=[{"query": "{ __typename }"}] * 3)
+        assert too_many.status_code == 400
+        assert codes(too_many.json()) == ["BATCH_TOO_LARGE"]
+
+
+async def test_at_most_n_errors(http: httpx.AsyncClient) -> None:
+    query = "{ activeSeason { " + " ".join(f"nope{i}" for i in range(40)) + " } }"
+    errors = (await post(http, query)).json()["errors"]
+    assert len(errors) == 20
+    assert errors[-1]["extensions"]["code"] == "TOO_MANY_ERRORS"
+
+
+async def test_messages_echo_only_a_short_prefix_of_input(http: httpx.AsyncClient) -> None:
+    name = "x" * 5_000
+    body = (await post(http, "{ " + name + " }")).json()
+    message = body["errors"][0]["message"]
+    assert "x" * 40 in message and "x" * 41 not in message
+    variables = {"id": "y" * 5_000}
+    query = "query($id: ID!) { driver(id: $id) { id } }"
+    body = (await post(http, query, variables=variables)).json()
+    assert all("y" * 41 not in e["message"] for e in body["errors"])

@@ -1,0 +1,114 @@
+"""Document limits: each is refused with its own code, through the shared document cache."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from gql.documents import DocumentCache
+from gql.schema import build_schema, document_cache
+from limits import DocumentPolicy, limit_rules
+
+POLICY = DocumentPolicy(
+    max_tokens=200, max_depth=4, max_aliases=3, max_directives=3, max_root_fields=2
+)
+
+
+@pytest.fixture(scope="module")
+def cache() -> DocumentCache:
+    return document_cache(build_schema(), POLICY)
+
+
+def error_codes(cache: DocumentCache, text: str) -> list[str]:
+    return [(e.extensions or {}).get("code", "") for e in cache.prepare(text).errors]
+
+
+def test_within_every_limit_is_valid(cache: DocumentCache) -> None:
+    assert cache.prepare("{ drivers { nodes { vehicle { plate } } } }").is_valid
+
+
+def test_depth(cache: DocumentCache) -> None:
+    assert error_codes(cache, "{ drivers { nodes { vehicle { driver { id } } } } }") == [
+        "QUERY_TOO_DEEP"
+    ]
+
+
+def test_depth_counts_through_fragments(cache: DocumentCache) -> None:
+    text = """
+      { drivers { nodes { ...V } } }
+      fragment V on Driver { vehicle { driver { id } } }
+    """
+    assert error_codes(cache, text) == ["QUERY_TOO_DEEP"]
+
+
+def test_aliases_multiply_through_fragment_spreads(cache: DocumentCache) -> None:
+    text = """
+      { activeSeason { ...A ...A } }
+      fragment A on Season { a: id b: name }
+    """
+    assert error_codes(cache, text) == ["TOO_MANY_ALIASES"]
+
+
+def test_directives(cache: DocumentCache) -> None:
+    text = "{ activeSeason { id @skip(if: false) name @skip(if: false) a: id @skip(if: false) "
+    text += "b: name @include(if: true) } }"
+    assert "TOO_MANY_DIRECTIVES" in error_codes(cache, text)
+
+
+def test_root_fields(cache: DocumentCache) -> None:
+    text = "{ activeSeason { id } seasons { totalCount } fleetSummary { drivers } }"
+    assert error_codes(cache, text) == ["TOO_MANY_ROOT_FIELDS"]
+
+
+def test_typename_is_not_a_root_field(cache: DocumentCache) -> None:
+    assert cache.prepare("{ __typename activeSeason { id } seasons { totalCount } }").is_valid
+
+
+def test_tokens(cache: DocumentCache) -> None:
+    text = "{ " + " ".join(["__typename"] * 250) + " }"
+    assert error_codes(cache, text) == ["TOO_MANY_TOKENS"]
+
+
+def test_a_syntax_error_has_a_code(cache: DocumentCache) -> None:
+    assert error_codes(cache, "{ drivers {") == ["GRAPHQL_PARSE_FAILED"]
+
+
+def test_a_fragment_cycle_is_still_reported(cache: DocumentCache) -> None:
+    text = "{ activeSeason { ...A } } fragment A on Season { ...B } fragment B on Season { ...A }"
+    codes = error_codes(cache, text)
+    assert codes and "QUERY_TOO_DEEP" not in codes
+
+
+def test_limit_errors_skip_the_specified_rules(cache: DocumentCache) -> None:
+    # Over a limit and invalid: only the limit is reported (the costly rules did not run).
+    text = "{ activeSeason { a: nope b: nope c: nope d: nope } }"
+    assert error_codes(cache, text) == ["TOO_MANY_ALIASES"]
+
+
+def test_introspection_off() -> None:
+    cache = document_cache(build_schema(), DocumentPolicy(introspection=False))
+    assert error_codes(cache, "{ __schema { types { name } } }") == ["INTROSPECTION_DISABLED"]
+    assert error_codes(cache, '{ __type(name: "Driver") { name } }') == ["INTROSPECTION_DISABLED"]
+    assert cache.prepare("{ __typename }").is_valid
+
+
+def test_suggestions_hidden_with_introspection_off() -> None:
+    off = document_cache(build_schema(), DocumentPolicy(introspection=False))
+    on = document_cache(build_schema(), DocumentPolicy())
+    assert "Did you mean" not in off.prepare("{ activeSeaso { id } }").errors[0].message
+    assert "Did you mean" in on.prepare("{ activeSeaso { id } }").errors[0].message
+
+
+def test_rules_are_per_policy() -> None:
+    assert len(limit_rules(DocumentPolicy(introspection=False))) == 2
+    assert len(limit_rules(DocumentPolicy())) == 1
+
+
+def test_worst_document_within_the_token_limit_validates_quickly() -> None:
+    # 2,000 tokens of one repeated field: the quadratic overlap check must stay bounded.
+    cache = document_cache(build_schema(), DocumentPolicy())
+    text = "{ drivers { nodes { " + " ".join(["name"] * 1_980) + " } } }"
+    started = time.perf_counter()
+    cache.prepare(text)
+    assert time.perf_counter() - started < 0.25
