@@ -93,7 +93,9 @@ class ObjectPlan:
 class OperationPlan:
     root: ObjectPlan
     operation: OperationDefinitionNode
-    statements_bound: int  # levels of the response: the most SQL statements it may take
+    levels: int  # depth of the response
+    loads: int  # Batched fields in the plan (node/nodes: one per concrete type): the most
+    # SQL statements a request may take, whatever its page sizes
 
 
 Registry = Mapping[str, FieldPlans]  # GraphQL type name → its fields' plans
@@ -148,6 +150,7 @@ class PlanBuilder:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self.depth = 0
+        self.loads = 0
 
     def operation(self, operation: OperationDefinitionNode) -> OperationPlan:
         if operation.operation is not OperationType.QUERY:
@@ -155,7 +158,7 @@ class PlanBuilder:
         query = self.schema.query_type
         assert query is not None
         root = self.object_plan(query, [operation.selection_set], level=1)
-        return OperationPlan(root, operation, self.depth)
+        return OperationPlan(root, operation, self.depth, self.loads)
 
     # -- selection sets ---------------------------------------------------------------
 
@@ -229,6 +232,8 @@ class PlanBuilder:
                 objects[possible.name] = self.object_plan(possible, selection_sets, level + 1)
         else:
             raise Unplannable(f"field type {type_} is not planned")
+        if isinstance(plan, Batched):
+            self.loads += max(1, len(objects)) if abstract else 1
         return ChildPlan(
             key=key,
             source=plan,
