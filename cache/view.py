@@ -35,6 +35,7 @@ from cache.service import ResponseCache, Unavailable
 from cache.walk import object_tags
 from gql.context import Context
 from gql.documents import DocumentCache
+from gql.http_errors import negotiate
 from gql.schema import document_cache
 
 if TYPE_CHECKING:
@@ -207,7 +208,8 @@ class ResponseCacheView(GraphQL[Context, None]):
                 )
                 return
         meta = {"status": "hit", "scope": entry.scope.value, "maxAge": max_age}
-        response = Response(entry.render(meta), media_type="application/json", headers=headers)
+        media_type = negotiate(request.headers.get("accept"))  # GraphQL over HTTP
+        response = Response(entry.render(meta), media_type=media_type, headers=headers)
         await response(request.scope, request.receive, send)
 
     async def parse_http_body(

@@ -26,6 +26,7 @@ from graphql import (
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from errors.domain import echo
 from limits.buckets import Take
 from limits.cost import CostTree, compile_cost
 from limits.rate_limiter import RateLimiter
@@ -126,8 +127,8 @@ class RequestGuard:
         if prepared.errors or prepared.document is None:
             return ExecutionResult(data=None, errors=[_with_code(e) for e in prepared.errors]), None
         operation = _operation(prepared.document, item.operation_name)
-        if operation is None:
-            return None, None  # unknown or ambiguous operation: Strawberry answers (HTTP 400)
+        if isinstance(operation, str):
+            return _refusal(operation, "BAD_REQUEST"), None
         key = f"limits.cost:{item.operation_name or ''}"
         tree = prepared.derived.get(key)
         if tree is None:
@@ -168,11 +169,15 @@ class RequestGuard:
         result.extensions = {**(result.extensions or {}), "cost": cost}
 
 
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | str:
+    """The operation to run, or why there is none (a request error)."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)
+        if len(operations) == 1:
+            return operations[0]
+        return "The document has several operations: operationName is required."
+    found = next((o for o in operations if o.name and o.name.value == name), None)
+    return found if found is not None else f"Unknown operation named '{echo(name)}'."
 
 
 def _refusal(message: str, code: str, **extensions: Any) -> ExecutionResult:
