@@ -22,7 +22,7 @@ from gql.types.trip import TripConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import DriverFilterSpec
 from loaders.orderings import trip_ordering
-from loaders.pages import fetch_child_pages_with_totals
+from loaders.pages import fetch_child_pages, fetch_child_pages_with_totals
 from loaders.trip import trip_filter
 from loaders.trip import trips as trips_table
 from loaders.vehicle import joined_vehicle
@@ -178,8 +178,14 @@ async def _trips(
         )
         by_id = {i: Paged(p, i, spec, t) for i, p, t in zip(ids, pages, totals, strict=True)}
     else:
-        found = await context.loaders.trip_page_by_driver_id.batch_load_fn(
-            [(i, (spec, ordering, request)) for i in ids]
+        found = await fetch_child_pages(
+            context.db,
+            trips_table,
+            trips_table.c.driver_id,
+            ids,
+            ordering,
+            request,
+            trip_filter(spec),
         )
         by_id = {i: Paged(page, i, spec) for i, page in zip(ids, found, strict=True)}
     return [by_id[d.id] for d in drivers]

@@ -15,7 +15,7 @@ from gql.types.safety_event import SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
 from loaders.orderings import SAFETY_EVENT_ORDERING
-from loaders.pages import fetch_child_pages_with_totals
+from loaders.pages import fetch_child_pages, fetch_child_pages_with_totals
 from loaders.safety_event import safety_events
 from pagination import request_page
 from planner.connections import Paged, connection_plans, known_totals
@@ -128,8 +128,9 @@ async def _events(
         )
         by_id = {i: Paged(p, i, None, t) for i, p, t in zip(ids, pages, totals, strict=True)}
     else:
-        loader = context.loaders.safety_event_page_by_trip_id
-        found = await loader.batch_load_fn([(i, request) for i in ids])
+        found = await fetch_child_pages(
+            context.db, safety_events, safety_events.c.trip_id, ids, SAFETY_EVENT_ORDERING, request
+        )
         by_id = {i: Paged(page, i) for i, page in zip(ids, found, strict=True)}
     return [by_id[t.id] for t in trips]
 
