@@ -31,6 +31,7 @@ import run as bench  # bench/run.py, a script next to this one
 
 TARGET = 0.70
 REDIS_URL = "redis://127.0.0.1:6379/0"
+COUNTERS: list[str] = []  # cache counters of each server after its runs
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ def measure(
             )
             result = bench.load(opts, script, url, f"{op.name} {name} APQ")
             found.append(Measured(name, op.name.upper(), "APQ hash", result))
+        _, metrics = bench.http(server.base_url + "/metrics")
+        for line in metrics.decode().splitlines():
+            if line.startswith("fleetgraph_response_cache_") and "_total{" in line:
+                COUNTERS.append(f"{name}: {line}")
     return found
 
 
@@ -115,6 +120,11 @@ def report(
             f"{row.result.p50_ms:.2f} | {row.result.p99_ms:.2f} | {ratio:.2f} | {target} | "
             f"{row.result.other_cpu:.0%} |"
         )
+    lines += [
+        "",
+        "Cache counters per server after its runs (errors are Redis calls past the timeout):",
+    ]
+    lines += ["", *(f"    {counter}" for counter in COUNTERS)]
     return "\n".join(lines) + "\n"
 
 

@@ -41,9 +41,11 @@ async def test_two_processes_share_one_computation(
     if redis_prefix is None:
         return  # the in-process backend serves one process by design
     url = require_redis()
+    # A wait long enough for a loaded CI machine: past it the waiter computes anyway.
+    settings = {"response_cache_key_prefix": redis_prefix, "response_cache_lock_wait_seconds": 10}
     async with (
-        serving(seeded_url, redis_url=url, response_cache_key_prefix=redis_prefix) as first,
-        serving(seeded_url, redis_url=url, response_cache_key_prefix=redis_prefix) as second,
+        serving(seeded_url, redis_url=url, **settings) as first,
+        serving(seeded_url, redis_url=url, **settings) as second,
     ):
         one = await _statements(first, QUERY + " # uncached twin")
         with record_statements() as log:
