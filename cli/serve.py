@@ -45,4 +45,6 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
         http="httptools",
         log_level=settings.log_level.lower(),
         access_log=False,
+        # SIGTERM drains in-flight requests; none outlives its deadline by much.
+        timeout_graceful_shutdown=int(settings.request_timeout_seconds) + 5,
     )
