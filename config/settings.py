@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -114,6 +115,15 @@ class Settings(BaseSettings):
     # OpenTelemetry reads its own standard variables (OTEL_SERVICE_NAME,
     # OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER, OTEL_SDK_DISABLED, ...);
     # they are listed in README and not duplicated here.
+    # Observability (observability/): what spans and log lines may carry.
+    log_format: Literal["json", "text"] = "json"
+    log_requests: bool = Field(default=True, description="One log line per GraphQL request.")
+    log_variables: bool = Field(
+        default=False, description="Put GraphQL variables in request log lines (user data)."
+    )
+    trace_graphql_document: Literal["masked", "full", "off"] = Field(
+        default="masked", description="graphql.document on spans: masked literals, as sent, none."
+    )
 
     @property
     def is_sqlite(self) -> bool:

@@ -18,6 +18,9 @@ SQL_STATEMENTS = Counter("fleetgraph_sql_statements", "SQL statements executed")
 @dataclass
 class StatementLog:
     statements: list[str] = field(default_factory=list)
+    # The log this one is nested in: it sees the same statements (a test's
+    # log around a request whose middleware keeps a log of its own).
+    outer: StatementLog | None = field(default=None, repr=False)
 
     @property
     def count(self) -> int:
@@ -30,7 +33,7 @@ _current: ContextVar[StatementLog | None] = ContextVar("fleetgraph_statements", 
 @contextmanager
 def record_statements() -> Iterator[StatementLog]:
     """Collect the statements run by this task and the tasks it starts."""
-    log = StatementLog()
+    log = StatementLog(outer=_current.get())
     token = _current.set(log)
     try:
         yield log
@@ -42,8 +45,9 @@ def note_statement(sql: str) -> None:
     """Count one statement (called by every path that runs SQL)."""
     SQL_STATEMENTS.inc()
     log = _current.get()
-    if log is not None:
+    while log is not None:
         log.statements.append(sql)
+        log = log.outer
 
 
 def count_statements(engine: AsyncEngine) -> None:

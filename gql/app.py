@@ -10,11 +10,9 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from cache.factory import open_response_cache
@@ -27,7 +25,13 @@ from limits import RequestSizeLimit
 from loaders import Database
 from loaders.database import create_pg_pool
 from loaders.season_calendar import SeasonCalendar
+from observability import exposition
+from observability.health import health, ready
+from observability.setup import Telemetry
 from persisted import open_documents
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 
 def tune_garbage_collector() -> None:
@@ -42,8 +46,12 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(200_000, 20, 100)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
+) -> Starlette:
+    """The app; `tracer_provider` (tests) replaces the one built from OTEL_* variables."""
     settings = settings or get_settings()
+    telemetry = Telemetry.from_settings(settings, tracer_provider)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -68,7 +76,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         tune_garbage_collector()
         try:
-            yield
+            async with telemetry.running():
+                yield
         finally:
             await graphql.aclose()
             await persisted.close()
@@ -79,12 +88,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await engine.dispose()
 
     graphql = CachedGraphQLApp(build_schema(), settings)
-
-    async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    async def metrics(request: Request) -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app = Starlette(
         routes=[
@@ -98,8 +101,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 ),
             ),
             Route("/health", health),
-            Route("/metrics", metrics),
+            Route("/ready", ready),
+            Route("/metrics", exposition.metrics),
         ],
+        middleware=[telemetry.middleware()],
         lifespan=lifespan,
     )
     app.state.settings = settings

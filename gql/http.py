@@ -31,6 +31,7 @@ from gql.http_errors import JSON, error_response, negotiate, shape, status_for
 from gql.schema import document_cache
 from limits import DocumentPolicy, RateLimiter, RequestGuard, RequestRejected, check_batch
 from loaders import Loaders
+from observability.operation import note_operation, observe_operations
 from persisted import PersistedDocuments, PersistedQueryError
 
 
@@ -109,7 +110,9 @@ class GraphQLApp(GraphQL[Context, None]):
         if isinstance(parsed, list):
             return [await self._persisted(documents, item, None, is_admin) for item in parsed]
         document_id = await self._document_id(request) if parsed.query is None else None
-        return await self._persisted(documents, parsed, document_id, is_admin)
+        data = await self._persisted(documents, parsed, document_id, is_admin)
+        note_operation(data.query, data.operation_name)  # named even if the cache answers
+        return data
 
     async def _persisted(
         self,
@@ -178,7 +181,9 @@ class GraphQLApp(GraphQL[Context, None]):
 
         items = request_data if isinstance(request_data, list) else [request_data]
         client = self.client_key(request, context)
-        results = await self.guard.run(items, client, sub_response.headers, execute)
+        with observe_operations(items) as done:  # rejections get an operation span too
+            results = await self.guard.run(items, client, sub_response.headers, execute)
+            done(results)
         return results if isinstance(request_data, list) else results[0]
 
     def client_key(self, request: Request, context: Context) -> str:

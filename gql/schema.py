@@ -19,6 +19,7 @@ from gql.types.season import Season
 from gql.types.trip import Trip
 from gql.types.vehicle import Vehicle
 from limits import DocumentPolicy, limit_rules
+from observability.graphql_extension import Observability
 
 DEFAULT_POLICY = DocumentPolicy()
 
@@ -31,7 +32,12 @@ def build_schema() -> strawberry.Schema:
         types=[Driver, Vehicle, Trip, SafetyEvent, Season],
         # Parsed and validated documents are cached per process (gql.documents):
         # a repeated document skips both (validation alone costs milliseconds).
-        extensions=[ErrorCodes, lambda: CachedDocuments(document_cache(schema))],
+        # Observability first: it must see the errors after ErrorCodes coded them.
+        extensions=[
+            Observability,
+            ErrorCodes,
+            lambda: CachedDocuments(document_cache(schema)),
+        ],
         config=StrawberryConfig(auto_camel_case=True),
         execution_context_class=FastLeafExecutionContext,
     )

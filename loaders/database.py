@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import Integer
 
 from db.statements import note_statement
+from observability.tracing import sql_span, tracer
 
 
 @dataclass(eq=False, slots=True)
@@ -62,9 +63,13 @@ class Database:
     ) -> Sequence[Any]:
         if self.pg_pool is not None:
             return await self._fetch_asyncpg(statement, params or {})
-        async with self.engine.connect() as connection:
-            result = await connection.execute(statement.query, dict(params or {}))
-            return list(result.all())
+        text = self._sql_text(statement) if tracer() is not None else ""
+        with sql_span(text, system=self.dialect) as span:
+            async with self.engine.connect() as connection:
+                result = await connection.execute(statement.query, dict(params or {}))
+                rows = list(result.all())
+            span.rows = len(rows)
+        return rows
 
     async def _fetch_asyncpg(self, statement: Statement, params: Mapping[str, Any]) -> list[Any]:
         assert self.pg_pool is not None
@@ -72,10 +77,20 @@ class Database:
             self._compile(statement)
         values = statement.compiled.construct_params(dict(params), escape_names=False)
         note_statement(statement.sql or "")
-        async with self.pg_pool.acquire() as connection:
-            records = await connection.fetch(statement.sql, *[values[n] for n in statement.order])
+        with sql_span(statement.sql or "", system="postgresql") as span:
+            async with self.pg_pool.acquire() as connection:
+                records = await connection.fetch(
+                    statement.sql, *[values[n] for n in statement.order]
+                )
+            span.rows = len(records)
         make = statement.row_type._make
         return [make(record) for record in records]
+
+    def _sql_text(self, statement: Statement) -> str:
+        """The statement's SQL with placeholders (never values), compiled once for spans."""
+        if statement.sql is None:
+            statement.sql = str(statement.query.compile(dialect=self.engine.dialect))
+        return statement.sql
 
     def _compile(self, statement: Statement) -> None:
         compiled = statement.query.compile(dialect=self.engine.dialect)

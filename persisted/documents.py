@@ -11,11 +11,12 @@ from __future__ import annotations
 import hmac
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from config import PersistedQueriesMode
+from observability.decisions import note_persisted_query
 from persisted.errors import (
     PersistedQueryError,
     PersistedQueryHashMismatch,
@@ -69,7 +70,7 @@ class PersistedDocuments:
         if document_id is not None:
             if query is not None:
                 raise PersistedQueryError("Send either `documentId` or `query`, not both")
-            return await self._by_document_id(document_id)
+            return await self._counted(self._by_document_id(document_id))
         if persisted is not None:
             return await self._apq(query, persisted, bypass=bypass)
         if self.mode is PersistedQueriesMode.TRUSTED and query is not None and not bypass:
@@ -82,18 +83,32 @@ class PersistedDocuments:
         claimed = persisted.get("sha256Hash")
         sha = claimed.lower() if isinstance(claimed, str) else ""
         if query is None:
-            return await self._by_hash(sha)
+            return await self._counted(self._by_hash(sha))
         if not hmac.compare_digest(sha256_hex(query), sha):
             raise PersistedQueryHashMismatch()
         if self.mode is PersistedQueriesMode.TRUSTED:
             if not bypass and await self._lookup(TRUSTED + sha) is None:
+                note_persisted_query("refused")
                 raise PersistedQueryNotAllowed()
             return query
         try:
             await self.store.put(sha, query)
         except StoreUnavailable as exc:
             log.warning("persisted query not registered (store unavailable: %s)", exc.reason)
+        else:
+            note_persisted_query("registered")
         return query
+
+    @staticmethod
+    async def _counted(lookup: Awaitable[str]) -> str:
+        """A lookup by hash or id, counted as a hit or a miss (observability/)."""
+        try:
+            text = await lookup
+        except PersistedQueryNotFound:
+            note_persisted_query("miss")
+            raise
+        note_persisted_query("hit")
+        return text
 
     async def _by_document_id(self, document_id: object) -> str:
         if not isinstance(document_id, str) or not 0 < len(document_id) <= _MAX_DOCUMENT_ID:

@@ -11,6 +11,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
+from observability.decisions import note_redis_error
+from observability.tracing import redis_span
 from persisted.store import StoreUnavailable
 
 DEFAULT_PREFIX = "fleetgraph:pq:"
@@ -18,10 +20,11 @@ _LOAD_CHUNK = 500
 
 
 @contextmanager
-def _unavailable_on_error() -> Iterator[None]:
+def _unavailable_on_error(operation: str) -> Iterator[None]:
     try:
         yield
     except (RedisError, OSError, TimeoutError) as exc:
+        note_redis_error(operation)
         raise StoreUnavailable(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
 
 
@@ -65,19 +68,20 @@ class RedisStore:
         return cls(client, prefix=prefix, timeout=timeout, ttl_seconds=ttl_seconds)
 
     async def get(self, key: str) -> str | None:
-        with _unavailable_on_error():
+        with _unavailable_on_error("GET"), redis_span("GET", key_prefix=self.prefix) as span:
             async with asyncio.timeout(self.timeout):
                 value = await self.client.get(self.prefix + key)
+            span.hit = value is not None
         return None if value is None else str(value)
 
     async def put(self, key: str, document: str) -> None:
-        with _unavailable_on_error():
+        with _unavailable_on_error("SET"), redis_span("SET", key_prefix=self.prefix):
             async with asyncio.timeout(self.timeout):
                 await self.client.set(self.prefix + key, document, ex=self.ttl_seconds)
 
     async def load(self, documents: Mapping[str, str]) -> None:
         items = [(self.prefix + key, text) for key, text in documents.items()]
-        with _unavailable_on_error():
+        with _unavailable_on_error("MSET"), redis_span("MSET", key_prefix=self.prefix):
             for start in range(0, len(items), _LOAD_CHUNK):
                 async with asyncio.timeout(self.timeout):
                     await self.client.mset(dict(items[start : start + _LOAD_CHUNK]))

@@ -1,0 +1,9 @@
+"""Traces (OpenTelemetry), metrics (Prometheus), JSON logs, health and readiness.
+
+Other packages use the small API re-exported here; see docs/decisions/0011-observability.md.
+"""
+
+from observability.request import note_cache_status
+from observability.tracing import mark_executor, redis_span, sql_span
+
+__all__ = ["mark_executor", "note_cache_status", "redis_span", "sql_span"]

@@ -1,0 +1,181 @@
+"""ASGI middleware: the HTTP server span, the request's metrics and its log line.
+
+Per HTTP request it opens a `RequestRecord` (filled in by the GraphQL
+extension and friends), continues the caller's trace from `traceparent` /
+`tracestate` / `baggage` (the propagators of OTEL_PROPAGATORS, W3C by
+default), answers with a `traceresponse` header, and at the end observes
+the duration histogram and writes one JSON log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from db.statements import record_statements
+from observability import tracing
+from observability.document import DocumentMode
+from observability.metrics import REQUEST_DURATION, SQL_PER_REQUEST, operation_label
+from observability.request import RequestRecord, close_request, open_request
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Any], Callable[[Message], Any]], Any]
+
+log = logging.getLogger("fleetgraph.request")
+ROUTES = frozenset({"/graphql", "/health", "/ready", "/metrics"})  # bounded span names
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    document_mode: DocumentMode = "masked"
+    log_variables: bool = False
+    log_requests: bool = True
+
+
+def _carrier(headers: Iterable[tuple[bytes, bytes]], fields: frozenset[bytes]) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in headers if k in fields}
+
+
+def outcome(status: int, record: RequestRecord) -> str:
+    if status >= 500:
+        return "server_error"
+    if status >= 400:
+        return "client_error"
+    return "graphql_error" if record.error_codes else "ok"
+
+
+class ObservabilityMiddleware:
+    def __init__(self, app: ASGIApp, options: RequestOptions | None = None) -> None:
+        self.app = app
+        self.options = options or RequestOptions()
+        fields = propagate.get_global_textmap().fields
+        self.fields = frozenset(name.lower().encode("latin-1") for name in fields)
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        options = self.options
+        record = RequestRecord(
+            scope["method"],
+            scope["path"],
+            document_mode=options.document_mode,
+            log_variables=options.log_variables,
+        )
+        token = open_request(record)
+        status = 500
+        span = None
+        attached = None
+        active = tracing.tracer()
+        if active is not None:
+            parent = propagate.extract(_carrier(scope["headers"], self.fields))
+            route = scope["path"] if scope["path"] in ROUTES else None
+            span = active.start_span(
+                f"{scope['method']} {route}" if route else scope["method"],
+                context=parent,
+                kind=SpanKind.SERVER,
+                attributes={
+                    "http.request.method": scope["method"],
+                    "url.path": scope["path"],
+                    **({"http.route": route} if route else {}),
+                },
+            )
+            # The extracted context carries the caller's baggage; the span goes on top.
+            attached = otel_context.attach(trace.set_span_in_context(span, parent))
+
+        async def send_with_trace(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if span is not None:
+                    value = tracing.traceresponse(span)
+                    if value is not None:
+                        headers = list(message.get("headers", ()))
+                        headers.append((b"traceresponse", value.encode()))
+                        message = {**message, "headers": headers}
+            await send(message)
+
+        started = time.perf_counter()
+        failure: Exception | None = None
+        with record_statements() as statements:
+            try:
+                await self.app(scope, receive, send_with_trace)
+            except Exception as exc:
+                failure, status = exc, 500
+                raise
+            finally:
+                duration = time.perf_counter() - started
+                close_request(token)
+                if span is not None:
+                    _end_span(span, status, failure)
+                    otel_context.detach(attached)  # type: ignore[arg-type]
+                self._report(record, status, duration, statements.count, span, failure)
+
+    def _report(
+        self,
+        record: RequestRecord,
+        status: int,
+        duration: float,
+        sql: int,
+        span: trace.Span | None,
+        failure: Exception | None,
+    ) -> None:
+        if record.path != "/graphql" and failure is None:
+            return  # health checks and scrapes are neither measured nor logged
+        REQUEST_DURATION.labels(
+            operation_label(record.operation_name),
+            record.operation_type or "none",
+            outcome(status, record),
+        ).observe(duration)
+        SQL_PER_REQUEST.observe(sql)
+        if not self.options.log_requests and failure is None:
+            return
+        fields = request_fields(record, status, duration, sql)
+        if span is not None:
+            context = span.get_span_context()
+            fields["trace_id"] = f"{context.trace_id:032x}"
+            fields["span_id"] = f"{context.span_id:016x}"
+        if failure is not None:
+            log.error("request failed", exc_info=failure, extra=fields)
+        else:
+            log.info("request", extra=fields)
+
+
+def request_fields(record: RequestRecord, status: int, duration: float, sql: int) -> dict[str, Any]:
+    """The log line's fields: no headers, no body, variables only when allowed."""
+    fields: dict[str, Any] = {
+        "method": record.method,
+        "path": record.path,
+        "status": status,
+        "duration_ms": round(duration * 1000, 3),
+        "operation_name": record.operation_name,
+        "operation_type": record.operation_type,
+        "executor": record.executor,
+        "error_codes": record.error_codes,
+        "cache": record.cache,
+        "persisted_query": record.persisted_query,
+        "sql_statements": sql,
+    }
+    if record.error_references:
+        fields["error_references"] = record.error_references
+    if record.variables is not None:
+        fields["variables"] = record.variables
+    return fields
+
+
+def _end_span(span: trace.Span, status: int, failure: Exception | None) -> None:
+    span.set_attribute("http.response.status_code", status)
+    if failure is not None:
+        span.record_exception(failure)
+        span.set_status(Status(StatusCode.ERROR, f"{type(failure).__name__}: {failure}"))
+    elif status >= 500:
+        span.set_status(Status(StatusCode.ERROR))
+    span.end()
