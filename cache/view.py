@@ -113,7 +113,8 @@ class ResponseCacheView(GraphQL[Context, None]):
         request.scope.setdefault("state", {})[_PARSED] = data
         if isinstance(data, list):
             return _Bypass("batch")
-        prepared = self._documents().prepare(data.query) if data.query else None
+        # Off the event loop when large and new (gql.documents): this runs before the guard.
+        prepared = await self._documents().prepare_async(data.query) if data.query else None
         if prepared is None or not prepared.is_valid:
             return _Bypass("invalid")
         plan_slot = f"response_cache\x00{data.operation_name or ''}\x00{cache.default_max_age}"

@@ -10,6 +10,7 @@ skips parse and validate.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import OrderedDict
 from collections.abc import Collection, Iterator
@@ -28,6 +29,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 DEFAULT_MAX_DOCUMENTS = 1024
+OFFLOAD_CHARS = 2_000  # texts this long or longer are prepared off the event loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +80,29 @@ class DocumentCache:
         if entry is not None:
             self._entries.move_to_end(text)
             return entry
-        entry = self._prepare(text)
+        return self._store(text, self._prepare(text))
+
+    async def prepare_async(self, text: str) -> PreparedDocument:
+        """`prepare`, with a large new document parsed and validated in a worker thread.
+
+        Up to the token limit, parse and validate take up to ~100 ms of Python;
+        in a thread the interpreter hands the event loop the GIL every few ms,
+        so other requests keep being served meanwhile. Small documents stay on
+        the loop (a thread hop costs more than they do). The LRU is only
+        touched here, on the loop's thread.
+        """
+        entry = self._entries.get(text)
+        if entry is not None:
+            self._entries.move_to_end(text)
+            return entry
+        if len(text) < OFFLOAD_CHARS:
+            return self._store(text, self._prepare(text))
+        prepared = await asyncio.to_thread(self._prepare, text)
+        return self._store(text, self._entries.get(text) or prepared)
+
+    def _store(self, text: str, entry: PreparedDocument) -> PreparedDocument:
         self._entries[text] = entry
+        self._entries.move_to_end(text)
         if len(self._entries) > self.maxsize:
             self._entries.popitem(last=False)
         return entry

@@ -58,7 +58,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.guard = RequestGuard(
             schema._schema,
-            self.documents.prepare,
+            self.documents.prepare_async,
             max_cost=settings.max_query_cost,
             timeout=settings.request_timeout_seconds,
             limiter=self.rate_limiter,

@@ -49,7 +49,7 @@ class RequestGuard:
     def __init__(
         self,
         schema: GraphQLSchema,
-        prepare: Callable[[str], Prepared],
+        prepare: Callable[[str], Awaitable[Prepared]],
         *,
         max_cost: int,
         timeout: float,
@@ -72,7 +72,7 @@ class RequestGuard:
         trees: list[CostTree | None] = [None] * len(items)
         requested = [0] * len(items)
         for index, item in enumerate(items):
-            refusal, trees[index] = self._check_document(item)
+            refusal, trees[index] = await self._check_document(item)
             if refusal is not None:
                 results[index] = refusal
                 continue
@@ -118,12 +118,12 @@ class RequestGuard:
             self._annotate(result, requested[i], actual[i], take)
         return final
 
-    def _check_document(
+    async def _check_document(
         self, item: GraphQLRequestData
     ) -> tuple[ExecutionResult | None, CostTree | None]:
         if item.query is None:
             return None, None  # Strawberry answers "no query" (HTTP 400)
-        prepared = self.prepare(item.query)
+        prepared = await self.prepare(item.query)
         if prepared.errors or prepared.document is None:
             return ExecutionResult(data=None, errors=[_with_code(e) for e in prepared.errors]), None
         operation = _operation(prepared.document, item.operation_name)

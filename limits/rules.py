@@ -13,6 +13,7 @@ from graphql import (
     ASTValidationRule,
     FieldNode,
     GraphQLError,
+    MaxIntrospectionDepthRule,
     OperationDefinitionNode,
     ValidationContext,
 )
@@ -25,7 +26,8 @@ INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
 
 def limit_rules(policy: DocumentPolicy) -> tuple[type[ASTValidationRule], ...]:
-    rules: list[type[ASTValidationRule]] = [_operation_limits(policy)]
+    # graphql-core's bound on introspection depth (`ofType` chains) comes along.
+    rules: list[type[ASTValidationRule]] = [_operation_limits(policy), MaxIntrospectionDepthRule]
     if not policy.introspection:
         rules.append(NoIntrospectionRule)
     return tuple(rules)

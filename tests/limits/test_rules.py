@@ -101,8 +101,14 @@ def test_suggestions_hidden_with_introspection_off() -> None:
 
 
 def test_rules_are_per_policy() -> None:
-    assert len(limit_rules(DocumentPolicy(introspection=False))) == 2
-    assert len(limit_rules(DocumentPolicy())) == 1
+    assert len(limit_rules(DocumentPolicy(introspection=False))) == 3
+    assert len(limit_rules(DocumentPolicy())) == 2
+
+
+def test_introspection_depth_is_bounded() -> None:
+    cache = document_cache(build_schema(), DocumentPolicy())
+    nested = "{ __schema { types { " + "fields { type { " * 3 + "name" + " } }" * 3 + " } } }"
+    assert not cache.prepare(nested).is_valid
 
 
 def test_worst_document_within_the_token_limit_validates_quickly() -> None:
