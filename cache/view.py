@@ -37,6 +37,7 @@ from gql.context import Context
 from gql.documents import DocumentCache
 from gql.http_errors import negotiate
 from gql.schema import document_cache
+from observability import note_cache_status
 
 if TYPE_CHECKING:
     from cross_web import AsyncHTTPRequestAdapter
@@ -102,6 +103,7 @@ class ResponseCacheView(GraphQL[Context, None]):
             return
         if isinstance(state, _Query):
             REQUESTS.labels("bypass", cache.backend.name).inc()
+            note_cache_status("bypass")
         await super().__call__(scope, replay, send)
 
     async def _front_door(self, request: Request, cache: ResponseCache) -> Entry | _Query | _Bypass:
@@ -188,6 +190,7 @@ class ResponseCacheView(GraphQL[Context, None]):
         except Unavailable:
             query.key = None
         REQUESTS.labels("miss" if query.key else "bypass", cache.backend.name).inc()
+        note_cache_status("miss" if query.key else "bypass")
         query.started = time.monotonic()
         await super().__call__(request.scope, receive, send)
         entry = query.entry
@@ -199,6 +202,7 @@ class ResponseCacheView(GraphQL[Context, None]):
         self, request: Request, entry: Entry, cache: ResponseCache, send: Send
     ) -> None:
         REQUESTS.labels("hit", cache.backend.name).inc()
+        note_cache_status("hit")
         max_age = entry.max_age(time.time())
         headers = {"cache-control": _cache_control(entry.scope, max_age)}
         if request.method == "GET":

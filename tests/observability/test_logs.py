@@ -81,3 +81,17 @@ async def test_unexpected_error_logs_one_line_with_the_exception_and_reference(
     assert request["error_codes"] == ["INTERNAL_SERVER_ERROR"]
     assert request["error_references"] == [reference]
     assert error["trace_id"] == request["trace_id"]
+
+
+async def test_response_cache_status_and_name_even_on_a_hit(
+    seeded_db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = "query CacheLog { seasons(first: 1) { nodes { name } } }"
+    async with traced_app(seeded_db_url, tracing=False, response_cache_enabled=True) as app:
+        capsys.readouterr()
+        for _ in range(2):
+            assert (await app.post(query)).status_code == 200
+    lines = _requests(_lines(capsys))
+    assert [line["cache"] for line in lines] == ["miss", "hit"]
+    assert [line["operation_name"] for line in lines] == ["CacheLog", "CacheLog"]
+    assert lines[1]["sql_statements"] == 0
