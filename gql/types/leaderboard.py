@@ -123,6 +123,7 @@ class PlannedLeaderboard:
     season_pk: int | None
     region: str | None
     metric: LeaderboardMetric
+    season: Row[Any] | None = None  # the active season's row, when it was the one ranked
 
 
 async def _count(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
@@ -133,9 +134,12 @@ async def _count(context: Context, args: Arguments, values: Sequence[Any], _: An
 
 
 async def _seasons(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
-    pks = [v.season_pk for v in values if v.season_pk is not None]
+    pks = [v.season_pk for v in values if v.season_pk is not None and v.season is None]
     found = iter(await context.loaders.season_by_id.batch_load_fn(pks) if pks else [])
-    return [None if v.season_pk is None else next(found) for v in values]
+    return [
+        v.season if v.season is not None else None if v.season_pk is None else next(found)
+        for v in values
+    ]
 
 
 LEADERBOARD_CONNECTION_PLANS: FieldPlans = connection_plans(

@@ -245,7 +245,9 @@ async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any
         *_page_args(args),
         with_vehicle,
     )
-    return PlannedLeaderboard(page, season_pk, args.get("region"), metric)
+    # Ranking the active season: its row is already at hand (the season calendar).
+    active = await context.active_season() if args.get("seasonId") is None else None
+    return PlannedLeaderboard(page, season_pk, args.get("region"), metric, active)
 
 
 async def _fleet_summary(context: Context, args: Arguments, sel: Selection) -> Any:
