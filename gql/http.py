@@ -29,7 +29,14 @@ from config import Settings
 from gql.context import Context
 from gql.http_errors import JSON, error_response, negotiate, shape, status_for
 from gql.schema import document_cache
-from limits import DocumentPolicy, RateLimiter, RequestGuard, RequestRejected, check_batch
+from limits import (
+    DocumentPolicy,
+    RateLimiter,
+    RequestGuard,
+    RequestRejected,
+    check_batch,
+    check_batch_items,
+)
 from loaders import Loaders
 from observability.operation import note_operation, observe_operations
 from persisted import PersistedDocuments, PersistedQueryError
@@ -103,6 +110,9 @@ class GraphQLApp(GraphQL[Context, None]):
                     "UNSUPPORTED_MEDIA_TYPE", "POST bodies must be application/json.", 415
                 )
         parsed = await super().parse_http_body(request)
+        for item in parsed if isinstance(parsed, list) else [parsed]:
+            if not isinstance(item.operation_name, str | None):
+                raise RequestRejected("BAD_REQUEST", "`operationName` must be a string or null.")
         assert isinstance(request, _RequestAdapter)
         documents: PersistedDocuments = request.request.app.state.persisted
         # Only an admin bypass needs the viewer (already checked by `get_context`).
@@ -155,10 +165,21 @@ class GraphQLApp(GraphQL[Context, None]):
 
     # -- hardening (limits/, gql/http_errors.py) ---------------------------------
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry's, refusing bodies that are not an object or an array with a 400."""
+        try:
+            decoded = self.decode_json(data)
+        except ValueError as exc:  # not JSON, or not UTF-8
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
+        if not isinstance(decoded, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return decoded
+
     def _validate_batch_request(
         self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
     ) -> None:
         check_batch(len(request_data), self.settings.max_batch_operations)
+        check_batch_items(request_data)  # Strawberry checks these types for single requests only
 
     async def execute_operation(
         self,

@@ -1,6 +1,6 @@
 """Hardening: document limits, cost and rate limiting, request size (see README)."""
 
-from limits.batch import check_batch
+from limits.batch import check_batch, check_batch_items
 from limits.errors import RequestRejected, coded_error
 from limits.guard import RequestGuard
 from limits.policy import DocumentPolicy
@@ -15,6 +15,7 @@ __all__ = [
     "RequestRejected",
     "RequestSizeLimit",
     "check_batch",
+    "check_batch_items",
     "coded_error",
     "limit_rules",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from limits.errors import RequestRejected
 
 
@@ -12,3 +14,21 @@ def check_batch(size: int, max_operations: int) -> None:
         raise RequestRejected(
             "BATCH_TOO_LARGE", f"Batch of {size} operations exceeds the limit of {max_operations}."
         )
+
+
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "query": (str, type(None)),
+    "variables": (dict, type(None)),
+    "operationName": (str, type(None)),
+    "extensions": (dict, type(None)),
+}
+
+
+def check_batch_items(items: Sequence[object]) -> None:
+    """Each operation of a batch must be an object whose fields have the right types."""
+    for item in items:
+        if not isinstance(item, dict):
+            raise RequestRejected("BAD_REQUEST", "Each batched operation must be a JSON object.")
+        for name, types in _FIELD_TYPES.items():
+            if not isinstance(item.get(name), types):
+                raise RequestRejected("BAD_REQUEST", f"`{name}` has the wrong type.")

@@ -7,6 +7,7 @@ every well-formed request. Bodies are JSON with `errors[].extensions.code`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -113,16 +114,47 @@ async def test_malformed_json_is_400_json(http: httpx.AsyncClient, accept: str) 
 
 @pytest.mark.parametrize(
     "body",
-    [{"query": 1}, {"query": "{ __typename }", "variables": [1]}, {}, [1]],
-    ids=["query-number", "variables-list", "no-query", "batch-of-garbage"],
+    [
+        {"query": 1},
+        {"query": "{ __typename }", "variables": [1]},
+        {"query": "{ __typename }", "operationName": 5},
+        {},
+        [1],
+        1,
+        "x",
+        None,
+    ],
+    ids=[
+        "query-number",
+        "variables-list",
+        "operation-name-number",
+        "no-query",
+        "batch-of-garbage",
+        "body-number",
+        "body-string",
+        "body-null",
+    ],
 )
 async def test_malformed_requests_are_400(http: httpx.AsyncClient, body: Any) -> None:
-    response = await post(http, body)
+    response = await http.post(
+        "/graphql",
+        content=json.dumps(body).encode(),
+        headers={"content-type": "application/json", "accept": GRAPHQL_RESPONSE},
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] in {
         "BAD_REQUEST",
         "BATCHING_DISABLED",
     }
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe{}"], ids=["empty", "not-utf8"])
+async def test_undecodable_bodies_are_400(http: httpx.AsyncClient, content: bytes) -> None:
+    response = await http.post(
+        "/graphql", content=content, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert codes(response.json()) == ["BAD_REQUEST"]
 
 
 async def test_unsupported_media_type_is_415(http: httpx.AsyncClient) -> None:
