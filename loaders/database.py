@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -38,6 +38,7 @@ class Statement:
     order: tuple[str, ...] = ()
     compiled: Any = None
     row_type: Any = None
+    defaults: dict[str, Any] = field(default_factory=dict)
 
 
 class Database:
@@ -75,13 +76,12 @@ class Database:
         assert self.pg_pool is not None
         if statement.compiled is None:
             self._compile(statement)
-        values = statement.compiled.construct_params(dict(params), escape_names=False)
+        defaults = statement.defaults
+        arguments = [params[n] if n in params else defaults[n] for n in statement.order]
         note_statement(statement.sql or "")
         with sql_span(statement.sql or "", system="postgresql") as span:
             async with self.pg_pool.acquire() as connection:
-                records = await connection.fetch(
-                    statement.sql, *[values[n] for n in statement.order]
-                )
+                records = await connection.fetch(statement.sql, *arguments)
             span.rows = len(records)
         make = statement.row_type._make
         return [make(record) for record in records]
@@ -98,6 +98,9 @@ class Database:
         statement.sql = compiled.string
         statement.order = tuple(compiled.positiontup or ())
         statement.row_type = namedtuple("Row", names)  # type: ignore[misc]
+        # Values bound at build time (literals, LIMIT defaults): read once here,
+        # so a request does no SQLAlchemy parameter processing.
+        statement.defaults = compiled.construct_params(escape_names=False, _check=False)
         statement.compiled = compiled
 
     def match_ids(self, column: ColumnElement[Any], name: str = "ids") -> ColumnElement[bool]:
