@@ -11,7 +11,8 @@ What one run does:
 2. `fleetgraph serve --workers N` with production settings (bench/run.py's
    environment: no Redis, no response cache) and the rate limiter ON: every
    client has its own API key (a token with its own subject), so its own bucket.
-3. `--clients` clients, each one request at a time for `--duration` seconds:
+3. `--clients` clients, each one request at a time for `--duration` seconds
+   (`--think`: an average pause between a client's requests, 0 by default):
    Q1-Q4 (bench/queries) and, with probability `--write-share`, recordTrip
    (admin token) for one of 100 drivers, so writes contend on the same
    aggregate rows. Every response is checked (status, JSON, data/errors).
@@ -124,12 +125,15 @@ async def client_loop(
     tokens: tuple[str, str],
     write_drivers: list[int],
     tally: Tally,
+    think: float,
 ) -> None:
     rng = random.Random(index)
     reader, admin = tokens
     names = [op.name for op in operations for _ in range(QUERY_WEIGHTS.get(op.name, 1))]
     by_name = {op.name: op for op in operations}
     while time.monotonic() < deadline:
+        if think:
+            await asyncio.sleep(rng.uniform(0, 2 * think))
         driver_pk = None
         if rng.random() < write_share:
             name = "recordTrip"
@@ -349,6 +353,7 @@ async def drive(args: argparse.Namespace, opts: Any, server: Any, env: dict[str,
                     (token(secret, f"load-{i}", "reader"), token(secret, f"load-{i}", "admin")),
                     write_drivers,
                     tally,
+                    args.think,
                 )
                 for i in range(args.clients)
             )
@@ -388,7 +393,8 @@ def report(args: argparse.Namespace, opts: Any, outcome: Outcome, load_before: s
         f"server `fleetgraph serve --workers {args.workers}`, ENVIRONMENT=production, "
         "no Redis, no response cache, rate limiter on (one bucket per client)",
         f"- {args.clients} clients for {outcome.seconds:.1f} s, each one request at a time; "
-        f"writes: recordTrip with probability {args.write_share} on {WRITE_DRIVERS} drivers",
+        f"writes: recordTrip with probability {args.write_share} on {WRITE_DRIVERS} drivers; "
+        f"think time {args.think:g} s on average",
         f"- Machine: {bench._cpu()}; load average before: {load_before}, "
         f"after: {bench.loadavg()} (the load generator runs on the same machine)",
         "",
@@ -450,6 +456,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write-share", type=float, default=0.1)
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a client waits between requests"
+    )
     parser.add_argument("--drivers", type=int, default=bench.FULL_DRIVERS)
     parser.add_argument("--trips-per-driver", type=int, default=bench.FULL_TRIPS_PER_DRIVER)
     parser.add_argument("--results", type=Path, help="report file (default as bench/run.py)")
