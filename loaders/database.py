@@ -83,8 +83,9 @@ class Database:
             async with self.pg_pool.acquire() as connection:
                 records = await connection.fetch(statement.sql, *arguments)
             span.rows = len(records)
-        make = statement.row_type._make
-        return [make(record) for record in records]
+        # tuple.__new__ straight: namedtuple._make's Python wrapper costs ~0.5 us a row.
+        new, row_type = tuple.__new__, statement.row_type
+        return [new(row_type, record) for record in records]
 
     def _sql_text(self, statement: Statement) -> str:
         """The statement's SQL with placeholders (never values), compiled once for spans."""

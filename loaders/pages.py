@@ -236,13 +236,14 @@ async def fetch_child_pages_with_totals(
     )
     params = {**child_filter.params, **page_params(ordering, request), "ids": list(parent_ids)}
     rows = await db.fetch(db.statement(key, build), params)
-    totals_by_parent: dict[int, int] = {}
-    children: list[Any] = []
-    for row in rows:
+    totals: dict[int, int] = {}
+    children: dict[int, list[Any]] = {}
+    for row in rows:  # in parent order, so each parent's rows are consecutive
         parent = getattr(row, PARENT)
-        totals_by_parent[parent] = getattr(row, TOTAL)
+        if parent not in totals:
+            totals[parent] = getattr(row, TOTAL)
+            children[parent] = []
         if row.id is not None:  # a parent without children: its LEFT-joined row
-            children.append(row)
-    grouped = many_by_key(children, parent_ids, lambda row: getattr(row, PARENT))
-    pages = [make_page(fetched, ordering, request) for fetched in grouped]
-    return pages, [int(totals_by_parent.get(parent_id, 0)) for parent_id in parent_ids]
+            children[parent].append(row)
+    pages = [make_page(children.get(parent, ()), ordering, request) for parent in parent_ids]
+    return pages, [int(totals.get(parent, 0)) for parent in parent_ids]

@@ -36,7 +36,8 @@ def _datetime(value: Any) -> Any:
 
 
 def _enum(value: Any) -> Any:
-    return value.name if isinstance(value, Enum) else value
+    # Rows hold the stored text, which is the member's name; arguments hold members.
+    return value if type(value) is str else value.name if isinstance(value, Enum) else value
 
 
 _SCALARS: dict[str, Leaf] = {
