@@ -48,6 +48,7 @@ async def test_database_down_fails_fast_and_the_pool_recovers(pg_cluster: PgClus
             )
             assert write.status_code == 503, write.text
             assert codes(write.json()) == ["SERVICE_UNAVAILABLE"]
+            assert (await http.get("/ready")).status_code == 503
         finally:
             pg_cluster.start()
         # The same app, no restart: the pools reconnect by themselves.
@@ -58,3 +59,4 @@ async def test_database_down_fails_fast_and_the_pool_recovers(pg_cluster: PgClus
                 break
             assert time.monotonic() < deadline, response.text
             await asyncio.sleep(0.1)
+        assert (await http.get("/ready")).status_code == 200
