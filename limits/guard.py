@@ -68,55 +68,57 @@ class RequestGuard:
         headers: MutableMapping[str, str],
         execute: Execute,
     ) -> list[ExecutionResult]:
+        """One result per item, in order; refused items never reach `execute`."""
         results: list[ExecutionResult | None] = [None] * len(items)
         trees: list[CostTree | None] = [None] * len(items)
         requested = [0] * len(items)
-        for index, item in enumerate(items):
-            refusal, trees[index] = await self._check_document(item)
-            if refusal is not None:
-                results[index] = refusal
-                continue
-            tree = trees[index]
-            requested[index] = tree.requested(item.variables) if tree is not None else 0
-            if requested[index] > self.max_cost:
-                results[index] = _refusal(
-                    f"Query cost {requested[index]} exceeds the limit of {self.max_cost}.",
-                    "QUERY_TOO_COSTLY",
-                    limit=self.max_cost,
-                    cost=requested[index],
-                )
+        for i, item in enumerate(items):
+            results[i], trees[i], requested[i] = await self._admit(item)
         admitted = [i for i, result in enumerate(results) if result is None]
         total = sum(requested[i] for i in admitted)
         take = await self._take(client, total if admitted else 0)
         if take is not None and not take.allowed:
-            if math.isfinite(take.retry_after):
-                headers["Retry-After"] = str(max(1, math.ceil(take.retry_after)))
+            throttled = self._throttled(take, total, headers)
             for i in admitted:
-                results[i] = _refusal(
-                    f"Throttled: cost {total} exceeds the {take.remaining:.0f} points available.",
-                    "THROTTLED",
-                    retryAfter=round(take.retry_after, 3)
-                    if math.isfinite(take.retry_after)
-                    else None,
-                )
+                results[i] = throttled
             admitted = []
         if admitted:
-            for i, result in zip(
-                admitted, await self._execute(items, admitted, execute), strict=True
-            ):
+            executed = await self._execute(items, admitted, execute)
+            for i, result in zip(admitted, executed, strict=True):
                 results[i] = result
-        actual = [
-            tree.actual(result.data)
-            if tree is not None and result is not None and i in admitted
-            else 0
-            for i, (tree, result) in enumerate(zip(trees, results, strict=True))
-        ]
+        actual = [0] * len(items)
+        for i in admitted:
+            tree, done = trees[i], results[i]
+            if tree is not None and done is not None:
+                actual[i] = tree.actual(done.data)
         if take is not None and take.allowed and total > sum(actual):
             take = await self._take(client, sum(actual) - total)  # refund the unused part
-        final = [r for r in results if r is not None]
+        final = [result for result in results if result is not None]
         for i, result in enumerate(final):
             self._annotate(result, requested[i], actual[i], take)
         return final
+
+    async def _admit(
+        self, item: GraphQLRequestData
+    ) -> tuple[ExecutionResult | None, CostTree | None, int]:
+        """(refusal or None, cost tree, requested cost) for one operation."""
+        refusal, tree = await self._check_document(item)
+        if refusal is not None or tree is None:
+            return refusal, None, 0
+        requested = tree.requested(item.variables)
+        if requested > self.max_cost:
+            message = f"Query cost {requested} exceeds the limit of {self.max_cost}."
+            refusal = _refusal(message, "QUERY_TOO_COSTLY", limit=self.max_cost, cost=requested)
+        return refusal, tree, requested
+
+    def _throttled(
+        self, take: Take, total: int, headers: MutableMapping[str, str]
+    ) -> ExecutionResult:
+        retry = round(take.retry_after, 3) if math.isfinite(take.retry_after) else None
+        if retry is not None:
+            headers["Retry-After"] = str(max(1, math.ceil(retry)))
+        message = f"Throttled: cost {total} exceeds the {take.remaining:.0f} points available."
+        return _refusal(message, "THROTTLED", retryAfter=retry)
 
     async def _check_document(
         self, item: GraphQLRequestData
