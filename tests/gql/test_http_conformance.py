@@ -148,13 +148,27 @@ async def test_malformed_requests_are_400(http: httpx.AsyncClient, body: Any) ->
     }
 
 
-@pytest.mark.parametrize("content", [b"", b"\xff\xfe{}"], ids=["empty", "not-utf8"])
+DEEP_JSON = (
+    b'{"query": "{ __typename }", "variables": {"a": ' + b"[" * 30_000 + b"]" * 30_000 + b"}}"
+)
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"\xff\xfe{}", DEEP_JSON], ids=["empty", "not-utf8", "nested-30000"]
+)
 async def test_undecodable_bodies_are_400(http: httpx.AsyncClient, content: bytes) -> None:
     response = await http.post(
         "/graphql", content=content, headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
     assert codes(response.json()) == ["BAD_REQUEST"]
+
+
+async def test_deeply_nested_documents_are_request_errors(http: httpx.AsyncClient) -> None:
+    document = "{ " + "drivers { nodes { " * 900 + "id" + " } }" * 900 + " }"
+    response = await post(http, {"query": document})
+    assert response.status_code == 400
+    assert codes(response.json()) in (["GRAPHQL_PARSE_FAILED"], ["TOO_MANY_TOKENS"])
 
 
 async def test_unsupported_media_type_is_415(http: httpx.AsyncClient) -> None:
