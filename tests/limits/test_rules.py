@@ -117,4 +117,4 @@ def test_worst_document_within_the_token_limit_validates_quickly() -> None:
     text = "{ drivers { nodes { " + " ".join(["name"] * 1_980) + " } } }"
     started = time.perf_counter()
     cache.prepare(text)
-    assert time.perf_counter() - started < 0.25
+    assert time.perf_counter() - started < 0.5  # ~0.1 s on a busy 2-core machine
