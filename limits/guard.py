@@ -83,7 +83,12 @@ class RequestGuard:
                 results[i] = throttled
             admitted = []
         if admitted:
-            executed = await self._execute(items, admitted, execute)
+            try:
+                executed = await self._execute(items, admitted, execute)
+            except Exception:  # refused by the view (e.g. a mutation over GET): nothing ran
+                if take is not None and take.allowed and total:
+                    await self._take(client, -total)
+                raise
             for i, result in zip(admitted, executed, strict=True):
                 results[i] = result
         actual = [0] * len(items)

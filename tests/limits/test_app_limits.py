@@ -108,6 +108,18 @@ async def test_unused_cost_is_refunded(small_db_url: str) -> None:
         assert body["extensions"]["cost"]["throttle"]["remaining"] == 100 - 12
 
 
+async def test_requests_the_view_refuses_are_not_charged(small_db_url: str) -> None:
+    settings = {"rate_limit_bucket_size": 15, "rate_limit_restore_rate": 0.001}
+    mutation = 'mutation { deleteTrip(id: "x") { deletedId } }'  # costs 12
+    async with app_client(small_db_url, **settings) as http:
+        refused = await http.get("/graphql", params={"query": mutation})
+        assert refused.status_code == 405
+        # Had the mutation been charged, 3 points would be left for this query of 10.
+        query = await post(http, "{ drivers(first: 10) { nodes { id } } }")
+        assert query.status_code == 200
+        assert query.json()["extensions"]["cost"]["throttle"]["remaining"] == 5
+
+
 async def test_rate_limit_off(small_db_url: str) -> None:
     async with app_client(small_db_url, rate_limit_enabled=False) as http:
         body = (await post(http, "{ activeSeason { id } }")).json()
