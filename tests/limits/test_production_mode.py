@@ -32,6 +32,11 @@ async def test_no_field_suggestions_in_production(production: httpx.AsyncClient)
     enum = "{ leaderboard(metric: SAFETY_SCOR) { totalCount } }"
     body = (await production.post("/graphql", json={"query": enum})).json()
     assert all("Did you mean" not in e["message"] for e in body["errors"])
+    # Variable coercion happens at execution: its suggestions are removed from the message.
+    query = "query($m: LeaderboardMetric!) { leaderboard(metric: $m) { totalCount } }"
+    variables = {"m": "SAFETY_SCOR"}
+    body = (await production.post("/graphql", json={"query": query, "variables": variables})).json()
+    assert body["errors"] and all("Did you mean" not in e["message"] for e in body["errors"])
 
 
 async def test_no_graphiql_in_production(production: httpx.AsyncClient) -> None:
