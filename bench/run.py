@@ -972,6 +972,8 @@ def api_env(opts: Options) -> dict[str, str]:
         LOG_LEVEL="warning",
         # The read-path figures measure execution; bench/cache_bench.py measures the cache.
         RESPONSE_CACHE_ENABLED="false",
+        # One load generator is one client: its cost budget would throttle it.
+        RATE_LIMIT_ENABLED="false",
     )
     return env
 

@@ -28,6 +28,7 @@ from auth.tokens import ANONYMOUS, Viewer
 from config import Settings
 from gql.context import Context
 from gql.http_errors import JSON, error_response, negotiate, shape, status_for
+from gql.planned import FIELD_REGISTRY, mark_reference, try_planned
 from gql.schema import document_cache
 from limits import (
     DocumentPolicy,
@@ -38,8 +39,10 @@ from limits import (
     check_batch_items,
 )
 from loaders import Loaders
-from observability.operation import note_operation, observe_operations
+from observability.operation import note_operation, observe_operations, operation_scope
+from observability.tracing import mark_executor
 from persisted import PersistedDocuments, PersistedQueryError
+from planner import Planner
 
 
 class _RequestAdapter(StarletteRequestAdapter):
@@ -69,6 +72,11 @@ class GraphQLApp(GraphQL[Context, None]):
             max_cost=settings.max_query_cost,
             timeout=settings.request_timeout_seconds,
             limiter=self.rate_limiter,
+        )
+        self.planner = (
+            Planner(schema._schema, FIELD_REGISTRY, maxsize=settings.plan_cache_size)
+            if settings.planner_enabled
+            else None
         )
 
     def viewer_of(self, request: Request) -> Viewer:
@@ -158,10 +166,24 @@ class GraphQLApp(GraphQL[Context, None]):
         root_value: Any,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        """One operation: the planned executor when it covers it, else the reference."""
-        return await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
+        """One operation: the planned executor when it covers it, else the reference.
+
+        Both run inside the operation's span and request record (observability/).
+        """
+        with operation_scope(request_data.query, request_data.operation_name) as operation:
+            reason = None
+            if self.planner is not None:
+                planned = await try_planned(self.planner, self.documents, context, request_data)
+                if not isinstance(planned, str):
+                    mark_executor("planned")
+                    return planned
+                reason = planned
+                operation.set_attribute("graphql.planner.fallback", reason)
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+            operation.errors = result.errors
+            return result if reason is None else mark_reference(result, reason)
 
     # -- hardening (limits/, gql/http_errors.py) ---------------------------------
 
