@@ -203,8 +203,18 @@ def _requested(f: CostField, variables: Mapping[str, Any], items: int | None) ->
 
 
 def _actual(f: CostField, value: Any) -> int:
+    # Runs over every object of every response: loops, not generators, and a
+    # list of objects without object children is counted without descending.
     if isinstance(value, list):
-        return sum(_actual(f, item) for item in value)
+        if not f.children:
+            return sum(isinstance(item, dict) for item in value) if f.counted else 0
+        total = 0
+        for item in value:
+            total += _actual(f, item)
+        return total
     if not isinstance(value, dict):
         return 0
-    return int(f.counted) + sum(_actual(c, value.get(c.key)) for c in f.children.values())
+    total = 1 if f.counted else 0
+    for child in f.children.values():
+        total += _actual(child, value.get(child.key))
+    return total
