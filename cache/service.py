@@ -19,6 +19,8 @@ from redis.exceptions import RedisError
 from cache.backends.base import INVALIDATION_WINDOW, Backend
 from cache.entry import Entry
 from cache.metrics import ERRORS
+from observability.decisions import note_redis_error
+from observability.tracing import OFF, redis_span
 
 logger = logging.getLogger("fleetgraph.cache")
 T = TypeVar("T")
@@ -50,10 +52,17 @@ class ResponseCache:
     async def _call(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
         if self._down_until and time.monotonic() < self._down_until:
             raise Unavailable("backing off")
+        # One span per Redis call (observability/); the in-process backend gets none.
+        span = redis_span(operation.upper()) if self.backend.name == "redis" else OFF
         try:
-            result = await call()
+            with span:
+                result = await call()
+                if operation == "get":
+                    span.hit = result is not None
         except FAILURES as exc:
             ERRORS.labels(operation, self.backend.name).inc()
+            if self.backend.name == "redis":
+                note_redis_error(operation.upper())
             self._down_until = time.monotonic() + self.backoff
             logger.warning("response cache %s failed: %r", operation, exc)
             raise Unavailable(operation) from exc

@@ -49,14 +49,12 @@ async def _redis_ok(client: Any) -> bool:
 
 
 def _redis_clients(request: Request) -> list[Any]:
-    """Redis clients the app holds (persisted-query store, response cache)."""
+    """Redis clients the app holds: persisted-query store, response cache backend."""
+    state = request.app.state
     clients = []
-    for holder in (
-        getattr(request.app.state, "persisted", None),
-        getattr(request.app.state, "cache", None),
-    ):
-        store = getattr(holder, "store", holder)
-        client = getattr(store, "client", None)
+    for holder, part in (("persisted", "store"), ("response_cache", "backend")):
+        inner = getattr(getattr(state, holder, None), part, None)
+        client = getattr(inner, "client", None)
         if client is not None and hasattr(client, "ping"):
             clients.append(client)
     return clients

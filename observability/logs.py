@@ -9,20 +9,31 @@ Strawberry logs every GraphQL error with its traceback on
 `strawberry.execution`; we silence it: client errors are not server
 errors, and unexpected ones are logged once by gql.extensions.error_codes
 with the reference id the client sees.
+
+OpenTelemetry's SDK logs a warning for every span it drops when its queue
+is full (collector down or slow): thousands of lines a second, which cost
+more CPU than the spans. Each distinct OpenTelemetry message passes once a
+minute; drops are counted in `fleetgraph_trace_spans_dropped_total`.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import sys
+import time
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import orjson
 from opentelemetry import trace
 
+from observability.metrics import SPANS_DROPPED
+
 LogFormat = Literal["json", "text"]
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+OTEL_REPEAT_SECONDS = 60.0
+_BATCH_PROCESSOR_LOGGER = "opentelemetry.sdk._shared_internal"
 
 
 class JsonFormatter(logging.Formatter):
@@ -48,6 +59,37 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(line, default=str).decode()
 
 
+class OtelThrottle(logging.Filter):
+    """Lets each distinct OpenTelemetry message through once per `interval` seconds."""
+
+    def __init__(self, interval: float = OTEL_REPEAT_SECONDS) -> None:
+        super().__init__()
+        self.interval = interval
+        self.last: dict[tuple[str, object], float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("opentelemetry"):
+            return True
+        key = (record.name, record.msg)
+        now = time.monotonic()
+        if now - self.last.get(key, -math.inf) < self.interval:
+            return False
+        self.last[key] = now
+        return True
+
+
+class _CountDrops(logging.Filter):
+    """Counts the batch processor's "Queue full, dropping ..." warnings (one per span)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Queue full"):
+            SPANS_DROPPED.inc()
+        return True
+
+
+_count_drops = _CountDrops()
+
+
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever `sys.stdout` is at the time (test runners swap it)."""
 
@@ -70,7 +112,14 @@ def configure_logging(level: str, log_format: LogFormat = "json") -> logging.Han
         if log_format == "json"
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     )
+    handler.addFilter(OtelThrottle())
     root.addHandler(handler)
     root.setLevel(level.upper())
     logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
+    # Counted whatever LOG_LEVEL says; printed at most once a minute (OtelThrottle).
+    processor = logging.getLogger(_BATCH_PROCESSOR_LOGGER)
+    processor.setLevel(logging.WARNING)
+    if _count_drops not in processor.filters:
+        # First: the SDK's own DuplicateFilter on this logger drops the repeats.
+        processor.filters.insert(0, _count_drops)
     return handler

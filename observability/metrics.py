@@ -55,6 +55,10 @@ DB_POOL_IN_USE = Gauge(
 REDIS_ERRORS = Counter(
     "fleetgraph_redis_errors", "Redis calls that failed or timed out", ["operation"]
 )
+SPANS_DROPPED = Counter(
+    "fleetgraph_trace_spans_dropped",
+    "Spans the batch span processor dropped (its queue was full: collector slow or down)",
+)
 GRAPHQL_ERRORS = Counter(
     "fleetgraph_graphql_errors", "GraphQL errors returned, by extensions.code", ["code"]
 )
