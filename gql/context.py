@@ -46,10 +46,14 @@ class Context:
         Loader caches and memoized futures hold callbacks that point back at
         the request, i.e. reference cycles: without this, every response's
         rows wait for the cyclic garbage collector instead of being freed at
-        once.
+        once. The request and response go too: the request's scope holds
+        this context, so keeping them is a cycle that strands every request's
+        objects until a (long) collection of the youngest generation.
         """
         self._memo.clear()
         self.loaders.close()
+        self.request = None
+        self.response = None
 
     def once(self, key: Hashable, fetch: Callable[[], Awaitable[T]]) -> asyncio.Future[T]:
         """Run `fetch` at most once per request; every caller awaits the same result."""

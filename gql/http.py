@@ -294,7 +294,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         try:
             await super().__call__(scope, receive, send)
-            context = scope.get("state", {}).get("graphql_context")
+            context = scope.get("state", {}).pop("graphql_context", None)
             if context is not None:
                 context.close()
         except PersistedQueryError as exc:
