@@ -28,6 +28,7 @@ from loaders.season_calendar import SeasonCalendar
 from observability import exposition
 from observability.health import health, ready
 from observability.setup import Telemetry
+from observability.sql_events import trace_statements
 from persisted import open_documents
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ def create_app(
             statement_timeout_ms=settings.database_statement_timeout_ms,
         )
         count_statements(engine)
+        trace_statements(engine)  # spans for the writes' statements (reads open their own)
         pg_pool = None
         if engine.dialect.name == "postgresql":
             pg_pool = await create_pg_pool(

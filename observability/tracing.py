@@ -23,7 +23,7 @@ API for other packages (the planner, the cache, the data layer):
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -39,6 +39,8 @@ MAX_STATEMENT_LENGTH = 2048  # db.statement is truncated past this (LATERAL page
 _tracer: Tracer | None = None
 # Rows of the SQL statements run by the current DataLoader batch (its own task).
 batch_rows: ContextVar[list[int] | None] = ContextVar("fleetgraph_batch_rows", default=None)
+# True while a `sql_span` block runs: its statement already has a span.
+statement_span_open: ContextVar[bool] = ContextVar("fleetgraph_sql_span_open", default=False)
 
 
 def install(provider: TracerProvider | None) -> None:
@@ -104,11 +106,28 @@ class _ClientSpan:
 
 
 class SqlSpan(_ClientSpan):
-    __slots__ = ("rows",)
+    __slots__ = ("_token", "rows")
 
     def __init__(self, span: Span) -> None:
         super().__init__(span)
         self.rows: int | None = None
+        self._token: Token[bool] | None = None
+
+    def __enter__(self) -> Self:
+        # Statements run inside are this span's (observability.sql_events skips them).
+        self._token = statement_span_open.set(True)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._token is not None:
+            statement_span_open.reset(self._token)
+            self._token = None
+        super().__exit__(kind, exc, tb)
 
     def _finish(self) -> None:
         if self.rows is not None:
