@@ -22,6 +22,7 @@ from pagination import Ordering, Page, PageRequest, make_page, page_params
 from pagination.keyset import LIMIT, order_columns
 
 PARENT = "batch_parent_id"
+TOTAL = "batch_total"
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,20 @@ NO_FILTER = ChildFilter()
 def _lateral_pages(
     table: FromClause,
     parent_column: ColumnElement[int],
-    where: list[ColumnElement[bool]],
+    child_filter: ChildFilter,
     ordering: Ordering,
     request: PageRequest,
+    with_totals: bool = False,
 ) -> Select[Any]:
+    """LATERAL pages; `with_totals` adds each parent's filtered total, LEFT joined
+    so a parent without children still reports it (its row carries no child)."""
     parents = (
         func.unnest(bindparam("ids", type_=ARRAY(Integer))).table_valued(PARENT).render_derived()
     )
+    filters = child_filter.clauses()
     child = (
         select(table)
-        .where(parent_column == parents.c[PARENT], *where)
+        .where(parent_column == parents.c[PARENT], *filters, *ordering.seek_clauses(request))
         .order_by(*ordering.order_by(request))
         .limit(LIMIT)
         .lateral()
@@ -56,34 +61,78 @@ def _lateral_pages(
     in_order = order_columns(
         [child.c[name] for name in ordering.names], ordering.directions, request.backward
     )
-    return (
-        select(parents.c[PARENT], child)
-        .select_from(parents.join(child, true()))
-        .order_by(parents.c[PARENT], *in_order)
+    query = select(parents.c[PARENT], child).order_by(parents.c[PARENT], *in_order)
+    if not with_totals:
+        return query.select_from(parents.join(child, true()))
+    total = (
+        select(func.count())
+        .select_from(table)
+        .where(parent_column == parents.c[PARENT], *filters)
+        .correlate(parents)
+        .scalar_subquery()
     )
+    return query.add_columns(total.label(TOTAL)).select_from(parents.outerjoin(child, true()))
 
 
 def _ranked_pages(
     db: Database,
     table: FromClause,
     parent_column: ColumnElement[int],
-    where: list[ColumnElement[bool]],
+    child_filter: ChildFilter,
     ordering: Ordering,
     request: PageRequest,
+    with_totals: bool = False,
 ) -> Select[Any]:
+    """ROW_NUMBER pages; `with_totals` adds COUNT(*) OVER the parent, which is the
+    filtered total only without a cursor (`fetch_child_pages_with_totals` checks)."""
     position = func.row_number().over(
         partition_by=parent_column, order_by=ordering.order_by(request)
     )
-    ranked = (
-        select(parent_column.label(PARENT), table, position.label("batch_position"))
-        .where(db.match_ids(parent_column), *where)
-        .subquery()
-    )
+    query = select(parent_column.label(PARENT), table, position.label("batch_position"))
+    if with_totals:
+        query = query.add_columns(func.count().over(partition_by=parent_column).label(TOTAL))
+    ranked = query.where(
+        db.match_ids(parent_column),
+        *child_filter.clauses(),
+        *ordering.seek_clauses(request),
+    ).subquery()
     return (
         select(ranked)
         .where(ranked.c.batch_position <= LIMIT)
         .order_by(ranked.c[PARENT], ranked.c.batch_position)
     )
+
+
+async def _fetch_pages(
+    db: Database,
+    table: FromClause,
+    parent_column: ColumnElement[int],
+    parent_ids: Sequence[int],
+    ordering: Ordering,
+    request: PageRequest,
+    child_filter: ChildFilter,
+    with_totals: bool,
+) -> Sequence[Any]:
+    """The rows of many parents' pages, from one statement built once per shape."""
+
+    def build() -> Select[Any]:
+        if db.is_postgresql:
+            return _lateral_pages(
+                table, parent_column, child_filter, ordering, request, with_totals
+            )
+        return _ranked_pages(db, table, parent_column, child_filter, ordering, request, with_totals)
+
+    key = (
+        "child_pages",
+        str(parent_column.table),
+        parent_column.key,
+        child_filter.shape,
+        ordering,
+        request.shape,
+        with_totals,
+    )
+    params = {**child_filter.params, **page_params(ordering, request), "ids": list(parent_ids)}
+    return await db.fetch(db.statement(key, build), params)
 
 
 async def fetch_child_pages(
@@ -95,22 +144,9 @@ async def fetch_child_pages(
     request: PageRequest,
     child_filter: ChildFilter = NO_FILTER,
 ) -> list[Page[AnyRow]]:
-    def build() -> Select[Any]:
-        where = [*child_filter.clauses(), *ordering.seek_clauses(request)]
-        if db.is_postgresql:
-            return _lateral_pages(table, parent_column, where, ordering, request)
-        return _ranked_pages(db, table, parent_column, where, ordering, request)
-
-    key = (
-        "child_pages",
-        str(parent_column.table),
-        parent_column.key,
-        child_filter.shape,
-        ordering,
-        request.shape,
+    rows = await _fetch_pages(
+        db, table, parent_column, parent_ids, ordering, request, child_filter, False
     )
-    params = {**child_filter.params, **page_params(ordering, request), "ids": list(parent_ids)}
-    rows = await db.fetch(db.statement(key, build), params)
     grouped = many_by_key(rows, parent_ids, lambda row: getattr(row, PARENT))
     return [make_page(fetched, ordering, request) for fetched in grouped]
 
@@ -134,77 +170,6 @@ async def count_children(
     return [counts.get(parent_id, 0) for parent_id in parent_ids]
 
 
-TOTAL = "batch_total"
-
-
-def _lateral_pages_with_totals(
-    table: FromClause,
-    parent_column: ColumnElement[int],
-    child_filter: ChildFilter,
-    ordering: Ordering,
-    request: PageRequest,
-) -> Select[Any]:
-    """LATERAL pages plus each parent's filtered total, LEFT joined so a parent
-    without children still reports its total (its row carries no child)."""
-    parents = (
-        func.unnest(bindparam("ids", type_=ARRAY(Integer))).table_valued(PARENT).render_derived()
-    )
-    filters = child_filter.clauses()
-    child = (
-        select(table)
-        .where(parent_column == parents.c[PARENT], *filters, *ordering.seek_clauses(request))
-        .order_by(*ordering.order_by(request))
-        .limit(LIMIT)
-        .lateral()
-    )
-    total = (
-        select(func.count())
-        .select_from(table)
-        .where(parent_column == parents.c[PARENT], *filters)
-        .correlate(parents)
-        .scalar_subquery()
-    )
-    in_order = order_columns(
-        [child.c[name] for name in ordering.names], ordering.directions, request.backward
-    )
-    return (
-        select(parents.c[PARENT], child, total.label(TOTAL))
-        .select_from(parents.outerjoin(child, true()))
-        .order_by(parents.c[PARENT], *in_order)
-    )
-
-
-def _ranked_pages_with_totals(
-    db: Database,
-    table: FromClause,
-    parent_column: ColumnElement[int],
-    child_filter: ChildFilter,
-    ordering: Ordering,
-    request: PageRequest,
-) -> Select[Any]:
-    """ROW_NUMBER pages with COUNT(*) OVER the parent: only without a cursor, since
-    the seek would narrow the count (`fetch_child_pages_with_totals` checks)."""
-    position = func.row_number().over(
-        partition_by=parent_column, order_by=ordering.order_by(request)
-    )
-    total = func.count().over(partition_by=parent_column)
-    ranked = (
-        select(
-            parent_column.label(PARENT),
-            table,
-            position.label("batch_position"),
-            total.label(TOTAL),
-        )
-        .where(db.match_ids(parent_column), *child_filter.clauses())
-        .subquery()
-    )
-    return (
-        select(ranked)
-        .where(ranked.c.batch_position <= LIMIT)
-        .order_by(ranked.c[PARENT], ranked.c.batch_position)
-    )
-
-
 async def fetch_child_pages_with_totals(
     db: Database,
     table: FromClause,
@@ -220,22 +185,9 @@ async def fetch_child_pages_with_totals(
             db, table, parent_column, parent_ids, ordering, request, child_filter
         )
         return pages, await count_children(db, parent_column, parent_ids, child_filter)
-
-    def build() -> Select[Any]:
-        if db.is_postgresql:
-            return _lateral_pages_with_totals(table, parent_column, child_filter, ordering, request)
-        return _ranked_pages_with_totals(db, table, parent_column, child_filter, ordering, request)
-
-    key = (
-        "child_pages_totals",
-        str(parent_column.table),
-        parent_column.key,
-        child_filter.shape,
-        ordering,
-        request.shape,
+    rows = await _fetch_pages(
+        db, table, parent_column, parent_ids, ordering, request, child_filter, True
     )
-    params = {**child_filter.params, **page_params(ordering, request), "ids": list(parent_ids)}
-    rows = await db.fetch(db.statement(key, build), params)
     totals: dict[int, int] = {}
     children: dict[int, list[Any]] = {}
     for row in rows:  # in parent order, so each parent's rows are consecutive
@@ -247,3 +199,26 @@ async def fetch_child_pages_with_totals(
             children[parent].append(row)
     pages = [make_page(children.get(parent, ()), ordering, request) for parent in parent_ids]
     return pages, [int(totals.get(parent, 0)) for parent in parent_ids]
+
+
+async def child_pages(
+    db: Database,
+    table: FromClause,
+    parent_column: ColumnElement[int],
+    parent_ids: Sequence[int],
+    ordering: Ordering,
+    request: PageRequest,
+    child_filter: ChildFilter = NO_FILTER,
+    *,
+    with_totals: bool,
+) -> tuple[list[Page[AnyRow]], Sequence[int | None]]:
+    """Pages of many parents, with their totals in the same statement when asked
+    (else a None total per parent)."""
+    if with_totals:
+        return await fetch_child_pages_with_totals(
+            db, table, parent_column, parent_ids, ordering, request, child_filter
+        )
+    pages = await fetch_child_pages(
+        db, table, parent_column, parent_ids, ordering, request, child_filter
+    )
+    return pages, [None] * len(parent_ids)

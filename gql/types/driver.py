@@ -22,7 +22,7 @@ from gql.types.trip import TripConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import DriverFilterSpec
 from loaders.orderings import trip_ordering
-from loaders.pages import fetch_child_pages, fetch_child_pages_with_totals
+from loaders.pages import child_pages
 from loaders.trip import trip_filter
 from loaders.trip import trips as trips_table
 from loaders.vehicle import joined_vehicle
@@ -166,28 +166,18 @@ async def _trips(
     ordering = trip_ordering(field, descending)
     request = request_page(ordering, args["first"], args["after"], args["last"], args["before"])
     ids = list(dict.fromkeys(d.id for d in drivers))
-    if selection.has(("totalCount",)):  # pages and totals in one statement
-        pages, totals = await fetch_child_pages_with_totals(
-            context.db,
-            trips_table,
-            trips_table.c.driver_id,
-            ids,
-            ordering,
-            request,
-            trip_filter(spec),
-        )
-        by_id = {i: Paged(p, i, spec, t) for i, p, t in zip(ids, pages, totals, strict=True)}
-    else:
-        found = await fetch_child_pages(
-            context.db,
-            trips_table,
-            trips_table.c.driver_id,
-            ids,
-            ordering,
-            request,
-            trip_filter(spec),
-        )
-        by_id = {i: Paged(page, i, spec) for i, page in zip(ids, found, strict=True)}
+    pages, totals = await child_pages(
+        context.db,
+        trips_table,
+        trips_table.c.driver_id,
+        ids,
+        ordering,
+        request,
+        trip_filter(spec),
+        with_totals=selection.has(("totalCount",)),  # then in the pages' statement
+    )
+    found = zip(ids, pages, totals, strict=True)
+    by_id = {i: Paged(page, i, spec, count) for i, page, count in found}
     return [by_id[d.id] for d in drivers]
 
 

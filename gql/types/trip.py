@@ -15,7 +15,7 @@ from gql.types.safety_event import SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
 from loaders.orderings import SAFETY_EVENT_ORDERING
-from loaders.pages import fetch_child_pages, fetch_child_pages_with_totals
+from loaders.pages import child_pages
 from loaders.safety_event import safety_events
 from pagination import request_page
 from planner.connections import Paged, connection_plans, known_totals
@@ -122,16 +122,17 @@ async def _events(
         SAFETY_EVENT_ORDERING, args["first"], args["after"], args["last"], args["before"]
     )
     ids = list(dict.fromkeys(t.id for t in trips))
-    if selection.has(("totalCount",)):  # pages and totals in one statement
-        pages, totals = await fetch_child_pages_with_totals(
-            context.db, safety_events, safety_events.c.trip_id, ids, SAFETY_EVENT_ORDERING, request
-        )
-        by_id = {i: Paged(p, i, None, t) for i, p, t in zip(ids, pages, totals, strict=True)}
-    else:
-        found = await fetch_child_pages(
-            context.db, safety_events, safety_events.c.trip_id, ids, SAFETY_EVENT_ORDERING, request
-        )
-        by_id = {i: Paged(page, i) for i, page in zip(ids, found, strict=True)}
+    pages, totals = await child_pages(
+        context.db,
+        safety_events,
+        safety_events.c.trip_id,
+        ids,
+        SAFETY_EVENT_ORDERING,
+        request,
+        with_totals=selection.has(("totalCount",)),  # then in the pages' statement
+    )
+    found = zip(ids, pages, totals, strict=True)
+    by_id = {i: Paged(page, i, None, count) for i, page, count in found}
     return [by_id[t.id] for t in trips]
 
 
