@@ -45,9 +45,12 @@ if TYPE_CHECKING:
     from starlette.types import Scope as AsgiScope
 
     from auth.tokens import Viewer
+    from gql.documents import PreparedDocument
+    from gql.fast_path import CacheStep
 
 _STATE = "fleetgraph.response_cache"
 _PARSED = "fleetgraph.graphql_request_data"
+_LOOKED_UP = "fleetgraph.response_cache.looked_up"
 
 
 @dataclass(slots=True)
@@ -86,14 +89,18 @@ class ResponseCacheView(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
-        body = await request.body() if scope["method"] == "POST" else b""
-        replay = _replay(body, receive)
-        try:
-            state = await self._front_door(request, cache)
-        except Exception:
-            # A bad token, body, persisted hash or limit: the view below raises it
-            # again and answers it the way it always does.
-            state = _Bypass("refused")
+        state = scope.get("state", {}).pop(_LOOKED_UP, None)  # the fast path's (gql/fast_path.py)
+        if state is not None:
+            replay = receive
+        else:
+            body = await request.body() if scope["method"] == "POST" else b""
+            replay = _replay(body, receive)
+            try:
+                state = await self._front_door(request, cache)
+            except Exception:
+                # A bad token, body, persisted hash or limit: the view below raises it
+                # again and answers it the way it always does.
+                state = _Bypass("refused")
         if isinstance(state, Entry):
             await self._send_hit(request, state, cache, send)
             return
@@ -105,6 +112,30 @@ class ResponseCacheView(GraphQL[Context, None]):
             REQUESTS.labels("bypass", cache.backend.name).inc()
             note_cache_status("bypass")
         await super().__call__(scope, replay, send)
+
+    async def answer_from_cache(
+        self,
+        request: Request,
+        data: GraphQLRequestData,
+        prepared: PreparedDocument,
+        viewer: Viewer,
+        send: Send,
+    ) -> CacheStep:
+        """The fast path's cache step (gql/fast_path.py): "sent" a hit, or "to view".
+
+        A miss or bypass leaves its lookup in the scope for `__call__`, which
+        answers it as usual (computing and storing a miss) without a second lookup.
+        """
+        app = request.scope.get("app")
+        cache: ResponseCache | None = getattr(app.state, "response_cache", None) if app else None
+        if cache is None:
+            return "uncached"
+        state = await self._look_up(request, cache, data, prepared, viewer)
+        if isinstance(state, Entry):
+            await self._send_hit(request, state, cache, send)
+            return "sent"
+        request.scope.setdefault("state", {}).update({_LOOKED_UP: state, _PARSED: data})
+        return "to view"
 
     async def _front_door(self, request: Request, cache: ResponseCache) -> Entry | _Query | _Bypass:
         adapter = self.request_adapter_class(request)
@@ -119,6 +150,17 @@ class ResponseCacheView(GraphQL[Context, None]):
         prepared = await self._documents().prepare_async(data.query) if data.query else None
         if prepared is None or not prepared.is_valid:
             return _Bypass("invalid")
+        return await self._look_up(request, cache, data, prepared, viewer)
+
+    async def _look_up(
+        self,
+        request: Request,
+        cache: ResponseCache,
+        data: GraphQLRequestData,
+        prepared: PreparedDocument,
+        viewer: Viewer,
+    ) -> Entry | _Query | _Bypass:
+        """The entry for a valid single operation, or how the view is to answer it."""
         plan_slot = f"response_cache\x00{data.operation_name or ''}\x00{cache.default_max_age}"
         plan: CachePlan | None = prepared.derived.get(plan_slot)
         if plan is None:

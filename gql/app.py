@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from cache.factory import open_response_cache
@@ -20,6 +21,7 @@ from config import Settings, get_settings
 from db import create_engine
 from db.statements import count_statements
 from gql.cached_http import CachedGraphQLApp
+from gql.fast_path import FastPath
 from gql.schema import build_schema
 from limits import RequestSizeLimit
 from loaders import Database
@@ -106,7 +108,10 @@ def create_app(
             Route("/ready", ready),
             Route("/metrics", exposition.metrics),
         ],
-        middleware=[telemetry.middleware()],
+        middleware=[
+            telemetry.middleware(),
+            Middleware(FastPath, view=graphql, max_body_bytes=settings.max_body_bytes),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings

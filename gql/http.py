@@ -16,6 +16,7 @@ import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
@@ -27,6 +28,8 @@ from auth import TokenError, decode_token
 from auth.tokens import ANONYMOUS, Viewer
 from config import Settings
 from gql.context import Context
+from gql.documents import PreparedDocument
+from gql.fast_path import CacheStep, is_query
 from gql.http_errors import JSON, error_response, negotiate, shape, status_for
 from gql.planned import FIELD_REGISTRY, mark_reference, try_planned
 from gql.schema import document_cache
@@ -89,17 +92,77 @@ class GraphQLApp(GraphQL[Context, None]):
         return decode_token(self.settings.jwt_secret.get_secret_value(), token.strip())
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        return self._context(request, response, self.viewer_of(request))
+
+    def _context(self, request: Request, response: Any, viewer: Viewer) -> Context:
+        state = request.app.state
         context = Context(
-            loaders=Loaders(request.app.state.database),
-            calendar=request.app.state.season_calendar,
+            loaders=Loaders(state.database),
+            calendar=state.season_calendar,
             now=datetime.now(UTC),
-            viewer=self.viewer_of(request),
+            viewer=viewer,
             request=request,
             response=response,
             documents=self.documents,
         )
         request.state.graphql_context = context  # closed in __call__ once answered
         return context
+
+    # -- the fast path (gql/fast_path.py) ------------------------------------------
+
+    async def answer_plain(
+        self, scope: Scope, receive: Receive, send: Send, data: GraphQLRequestData
+    ) -> bool:
+        """Answer one plain query (no persisted-query extension, no batch) as `run`
+        would, through the same hooks; False, having sent nothing, when the view
+        must answer it (an invalid document, a mutation, a bad token, a cache miss).
+        """
+        assert data.query is not None
+        prepared = await self.documents.prepare_async(data.query)
+        if not prepared.is_valid or not is_query(prepared, data.operation_name):
+            return False
+        request = Request(scope, receive)
+        persisted: PersistedDocuments = request.app.state.persisted
+        if not persisted.runs_any_text:
+            return False
+        try:
+            viewer = self.viewer_of(request)
+        except TokenError:
+            return False
+        note_operation(data.query, data.operation_name)
+        cached = await self.answer_from_cache(request, data, prepared, viewer, send)
+        if cached != "uncached":
+            return cached == "sent"  # "to view": the response cache answers the miss
+        sub_response = await self.get_sub_response(request)
+        context = self._context(request, sub_response, viewer)
+        adapter = self.request_adapter_class(request)
+        try:
+            result = await self.execute_operation(
+                request, adapter, data, context, None, sub_response
+            )
+        except (RequestRejected, HTTPException) as exc:
+            await self.refusal(request, exc)(scope, receive, send)
+            return True
+        finally:
+            scope["state"].pop("graphql_context", None)
+            context.close()
+        assert isinstance(result, ExecutionResult)
+        payload = await self.process_result(request, result)
+        if result.errors:
+            self._handle_errors(result.errors, payload)
+        await self.create_response(payload, sub_response)(scope, receive, send)
+        return True
+
+    async def answer_from_cache(
+        self,
+        request: Request,
+        data: GraphQLRequestData,
+        prepared: PreparedDocument,
+        viewer: Viewer,
+        send: Send,
+    ) -> CacheStep:
+        """The response cache's step (cache/view.py); without one, nothing is cached."""
+        return "uncached"
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # A hash-only GET (APQ, `documentId`) has no `query` but is not a browser.
@@ -265,24 +328,24 @@ class GraphQLApp(GraphQL[Context, None]):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             return await super().run(request, context, root_value)
-        except RequestRejected as exc:
-            media_type = negotiate(request.headers.get("accept"))
+        except (RequestRejected, HTTPException) as exc:
+            return self.refusal(request, exc)
+
+    def refusal(self, request: Request, exc: RequestRejected | HTTPException) -> Response:
+        """The JSON error response for a request refused before or instead of execution."""
+        media_type = negotiate(request.headers.get("accept"))
+        if isinstance(exc, RequestRejected):
             return error_response(
                 exc.status, exc.code, exc.message, media_type=media_type, headers=exc.headers
             )
-        except HTTPException as exc:
-            media_type = negotiate(request.headers.get("accept"))
-            if isinstance(exc.__cause__, InvalidOperationTypeError) or exc.status_code == 405:
-                allow = "POST" if request.method == "GET" else "GET, POST"
-                return error_response(
-                    405,
-                    "METHOD_NOT_ALLOWED",
-                    exc.reason,
-                    media_type=media_type,
-                    headers={"Allow": allow},
-                )
-            code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
-            return error_response(exc.status_code, code, exc.reason, media_type=media_type)
+        if isinstance(exc.__cause__, InvalidOperationTypeError) or exc.status_code == 405:
+            allow = "POST" if request.method == "GET" else "GET, POST"
+            headers = {"Allow": allow}
+            return error_response(
+                405, "METHOD_NOT_ALLOWED", exc.reason, media_type=media_type, headers=headers
+            )
+        code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
+        return error_response(exc.status_code, code, exc.reason, media_type=media_type)
 
     async def aclose(self) -> None:
         if self.rate_limiter is not None:

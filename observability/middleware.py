@@ -162,6 +162,7 @@ def request_fields(record: RequestRecord, status: int, duration: float, sql: int
         "error_codes": record.error_codes,
         "cache": record.cache,
         "persisted_query": record.persisted_query,
+        "fast_path": record.fast_path,
         "sql_statements": sql,
     }
     if record.error_references:

@@ -28,6 +28,7 @@ class RequestRecord:
     error_references: list[str] = field(default_factory=list)
     cache: str | None = None  # response cache: hit, miss, bypass, error (set by cache/)
     persisted_query: str | None = None  # hit, miss, registered, refused
+    fast_path: bool = False  # answered by gql/fast_path.py, not the general route
     variables: dict[str, Any] | None = None  # kept only when LOG_VARIABLES allows
     operation_scope: OperationScope | None = field(default=None, repr=False)
     # Settings the GraphQL extension needs (the schema is built once, without settings).
@@ -56,3 +57,10 @@ def note_cache_status(status: str) -> None:
     record = _current.get()
     if record is not None:
         record.cache = status
+
+
+def note_fast_path() -> None:
+    """For gql/fast_path.py: this request is answered without the general route."""
+    record = _current.get()
+    if record is not None:
+        record.fast_path = True

@@ -43,6 +43,12 @@ class PersistedDocuments:
     mode: PersistedQueriesMode = PersistedQueriesMode.APQ
     allow_admin_bypass: bool = False
 
+    @property
+    def runs_any_text(self) -> bool:
+        """Whether a request with a query text and no persisted-query fields runs as sent
+        (not in trusted mode): the fast path (gql/fast_path.py) answers only those."""
+        return self.mode is not PersistedQueriesMode.TRUSTED
+
     async def load(self, documents: Mapping[str, str]) -> int:
         """Trust a manifest's documents; returns how many keys were written."""
         keys: dict[str, str] = {}
