@@ -37,6 +37,17 @@ def _coded(error: GraphQLError) -> GraphQLError:
             error.path,
             extensions={**(error.extensions or {}), "code": original.code},
         )
+    if isinstance(original, GraphQLError):
+        # graphql-core's own refusal of a client's value (a variable a scalar cannot
+        # represent): the client's mistake, said in graphql-core's words.
+        return GraphQLError(
+            error.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            extensions={**(error.extensions or {}), "code": "BAD_USER_INPUT"},
+        )
     if original is None:
         code = (error.extensions or {}).get("code") or "GRAPHQL_VALIDATION_FAILED"
         return GraphQLError(

@@ -52,3 +52,19 @@ async def test_nul_in_driver_filter_text(gql: GraphQLClient, field: str) -> None
 async def test_nul_in_leaderboard_region(gql: GraphQLClient) -> None:
     [error] = await gql.errors(LEADERBOARD, {"r": "north\u0000"})
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("query($id: ID!) { driver(id: $id) { id } }", {"id": 7.5}),
+        ("query($n: Int) { drivers(first: $n) { totalCount } }", {"n": "ten"}),
+        (TRIPS, {"f": {"startedAfter": "not a time"}}),
+    ],
+)
+async def test_variables_a_type_refuses(gql: GraphQLClient, query: str, variables: dict) -> None:  # type: ignore[type-arg]
+    """The client's mistake in graphql-core's words, not a masked internal error."""
+    [error] = await gql.errors(query, variables)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("Variable '$")
+    assert "reference" not in error["extensions"]
