@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from prometheus_client import Counter
 
 REQUESTS = Counter(
@@ -14,3 +16,8 @@ ERRORS = Counter(
     "Backend calls that failed or timed out; the request was served without the cache",
     ["operation", "backend"],
 )
+
+
+@cache  # bounded: three results times two backends; `labels()` costs more than `inc()`
+def requests_counter(result: str, backend: str) -> Counter:
+    return REQUESTS.labels(result, backend)

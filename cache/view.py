@@ -28,7 +28,7 @@ from strawberry.types.unset import UNSET
 from cache.entry import Entry
 from cache.hints import Scope
 from cache.keys import cache_key, schema_version, scope_key
-from cache.metrics import REQUESTS
+from cache.metrics import requests_counter
 from cache.plan import CachePlan, plan_operation
 from cache.schema_hints import SchemaHints
 from cache.service import ResponseCache, Unavailable
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 _STATE = "fleetgraph.response_cache"
 _PARSED = "fleetgraph.graphql_request_data"
 _LOOKED_UP = "fleetgraph.response_cache.looked_up"
+HIT_KEY = "fleetgraph.response_cache.hit_key"  # the key a hit was found under
 
 
 @dataclass(slots=True)
@@ -109,7 +110,7 @@ class ResponseCacheView(GraphQL[Context, None]):
             await self._miss(request, state, cache, replay, send)
             return
         if isinstance(state, _Query):
-            REQUESTS.labels("bypass", cache.backend.name).inc()
+            requests_counter("bypass", cache.backend.name).inc()
             note_cache_status("bypass")
         await super().__call__(scope, replay, send)
 
@@ -136,6 +137,21 @@ class ResponseCacheView(GraphQL[Context, None]):
             return "sent"
         request.scope.setdefault("state", {}).update({_LOOKED_UP: state, _PARSED: data})
         return "to view"
+
+    async def send_cached(self, scope: AsgiScope, receive: Receive, send: Send, key: str) -> bool:
+        """Send the entry under `key` if there is one (the fast path's known requests)."""
+        app = scope.get("app")
+        cache: ResponseCache | None = getattr(app.state, "response_cache", None) if app else None
+        if cache is None:
+            return False
+        try:
+            entry = await cache.get(key)
+        except Unavailable:
+            return False
+        if entry is None:
+            return False
+        await self._send_hit(Request(scope, receive), entry, cache, send)
+        return True
 
     async def _front_door(self, request: Request, cache: ResponseCache) -> Entry | _Query | _Bypass:
         adapter = self.request_adapter_class(request)
@@ -187,7 +203,10 @@ class ResponseCacheView(GraphQL[Context, None]):
         except Unavailable:
             query.key = None
             return query
-        return query if entry is None else entry
+        if entry is None:
+            return query
+        request.scope.setdefault("state", {})[HIT_KEY] = key  # for the fast path's recipes
+        return entry
 
     async def _miss(
         self, request: Request, query: _Query, cache: ResponseCache, receive: Receive, send: Send
@@ -231,7 +250,7 @@ class ResponseCacheView(GraphQL[Context, None]):
             query.since = await cache.sequence()
         except Unavailable:
             query.key = None
-        REQUESTS.labels("miss" if query.key else "bypass", cache.backend.name).inc()
+        requests_counter("miss" if query.key else "bypass", cache.backend.name).inc()
         note_cache_status("miss" if query.key else "bypass")
         query.started = time.monotonic()
         await super().__call__(request.scope, receive, send)
@@ -243,21 +262,22 @@ class ResponseCacheView(GraphQL[Context, None]):
     async def _send_hit(
         self, request: Request, entry: Entry, cache: ResponseCache, send: Send
     ) -> None:
-        REQUESTS.labels("hit", cache.backend.name).inc()
+        requests_counter("hit", cache.backend.name).inc()
         note_cache_status("hit")
         max_age = entry.max_age(time.time())
-        headers = {"cache-control": _cache_control(entry.scope, max_age)}
+        cache_control = _cache_control(entry.scope, max_age).encode()
+        headers = [(b"cache-control", cache_control)]
         if request.method == "GET":
-            headers["etag"] = entry.etag
+            headers.append((b"etag", entry.etag.encode()))
             if _matches(request.headers.get("if-none-match"), entry.etag):
-                await Response(status_code=304, headers=headers)(
-                    request.scope, request.receive, send
-                )
+                await _send(send, 304, headers, b"")
                 return
         meta = {"status": "hit", "scope": entry.scope.value, "maxAge": max_age}
+        body = entry.render(meta)
         media_type = negotiate(request.headers.get("accept"))  # GraphQL over HTTP
-        response = Response(entry.render(meta), media_type=media_type, headers=headers)
-        await response(request.scope, request.receive, send)
+        headers.append((b"content-length", str(len(body)).encode()))
+        headers.append((b"content-type", media_type.encode()))
+        await _send(send, 200, headers, body)
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -377,3 +397,9 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return replay
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    """A hit goes out as two ASGI messages: no response object on the hottest path."""
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

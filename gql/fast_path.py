@@ -19,6 +19,7 @@ stores it). The view then reads the body this middleware already read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import orjson
@@ -26,8 +27,10 @@ from graphql import OperationDefinitionNode, OperationType
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.http import GraphQLRequestData
 
+from cache.view import HIT_KEY
 from gql.documents import PreparedDocument
 from observability import note_fast_path
+from observability.request import current_request
 
 # What the response cache did with a plain query: sent a hit, left it to the
 # view (a miss to compute and store, or a bypass), or there is no cache.
@@ -37,10 +40,33 @@ _JSON = frozenset({b"application/json", b"application/json; charset=utf-8"})
 _PLAIN_KEYS = frozenset({"query", "operationName", "variables"})
 
 
+Caller = Literal["anonymous", "authorized"]
+MAX_RECIPES = 1024
+
+
 class PlainAnswerer(Protocol):
     async def answer_plain(
         self, scope: Scope, receive: Receive, send: Send, data: GraphQLRequestData
     ) -> bool: ...
+
+    async def send_cached(self, scope: Scope, receive: Receive, send: Send, key: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Recipe:
+    """What an anonymous body was answered with: its response-cache key, and the
+    operation it names (for the request's log line and metrics)."""
+
+    key: str
+    operation_name: str | None
+    operation_type: str | None
+
+    def note(self) -> None:
+        record = current_request()
+        if record is not None:
+            record.operation_name = self.operation_name
+            record.operation_type = self.operation_type
+            record.fast_path = True
 
 
 class FastPath:
@@ -51,40 +77,65 @@ class FastPath:
         self.view = view
         self.max_body_bytes = max_body_bytes
         self.path = path
+        # Anonymous bodies recently answered from the response cache, by body: their
+        # key is a function of the body alone (no viewer), so a repeat skips parsing,
+        # validation and key derivation. Only keys are kept; the entry is looked up
+        # (and may be gone) every time.
+        self._recipes: dict[bytes, _Recipe] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
-        if not self._plain_headers(scope):
+        caller = self._plain_caller(scope)
+        if caller is None:
             await self.app(scope, receive, send)
             return
         body, last = await _read_body(receive)
         if last is not None:  # the client went away mid-body
             await self.app(scope, _replay(body, receive, last), send)
             return
+        recipe = self._recipes.get(body) if caller == "anonymous" else None
+        if recipe is not None and await self.view.send_cached(scope, receive, send, recipe.key):
+            recipe.note()
+            return
         data = plain_request(body)
         if data is not None and await self.view.answer_plain(scope, receive, send, data):
             note_fast_path()
+            if caller == "anonymous":
+                self._remember(body, scope)
             return
         await self.app(scope, _replay(body, receive), send)
 
-    def _plain_headers(self, scope: Scope) -> bool:
-        """A JSON body whose declared length is within the limit, and no query string."""
+    def _plain_caller(self, scope: Scope) -> Caller | None:
+        """Who sends a JSON body within the limit and no query string; None: not plain."""
         if scope.get("query_string"):
-            return False
+            return None
         length = content_type = None
+        caller: Caller = "anonymous"
         for name, value in scope["headers"]:
             if name == b"content-length":
                 length = value
             elif name == b"content-type":
                 content_type = value
+            elif name == b"authorization":
+                caller = "authorized"
         if length is None or content_type is None or content_type.lower() not in _JSON:
-            return False
+            return None
         try:
-            return 0 < int(length) <= self.max_body_bytes
+            return caller if 0 < int(length) <= self.max_body_bytes else None
         except ValueError:
-            return False
+            return None
+
+    def _remember(self, body: bytes, scope: Scope) -> None:
+        """An anonymous body answered from the cache: next time, straight to its key."""
+        key = scope.get("state", {}).get(HIT_KEY)
+        record = current_request()
+        if key is None or record is None:
+            return
+        if len(self._recipes) >= MAX_RECIPES:
+            del self._recipes[next(iter(self._recipes))]  # the oldest
+        self._recipes[body] = _Recipe(key, record.operation_name, record.operation_type)
 
 
 def plain_request(body: bytes) -> GraphQLRequestData | None:
@@ -111,20 +162,32 @@ def plain_request(body: bytes) -> GraphQLRequestData | None:
 
 def is_query(prepared: PreparedDocument, operation_name: str | None) -> bool:
     """Whether the operation the request names (or the only one) is a query."""
+    slot = f"fast_path.is_query:{operation_name}"
+    known: bool | None = prepared.derived.get(slot)
+    if known is None:
+        operation = _operation(prepared, operation_name)
+        if operation is None:
+            return False  # not remembered: clients choose the names they send
+        known = prepared.derived[slot] = operation.operation is OperationType.QUERY
+    return known
+
+
+def _operation(
+    prepared: PreparedDocument, operation_name: str | None
+) -> OperationDefinitionNode | None:
     if prepared.document is None:
-        return False
+        return None
     found: OperationDefinitionNode | None = None
     for definition in prepared.document.definitions:
         if not isinstance(definition, OperationDefinitionNode):
             continue
         if operation_name is None:
             if found is not None:
-                return False  # several operations: the view says which name is needed
+                return None  # several operations: the view says which name is needed
             found = definition
         elif definition.name is not None and definition.name.value == operation_name:
-            found = definition
-            break
-    return found is not None and found.operation is OperationType.QUERY
+            return definition
+    return found
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:
