@@ -18,6 +18,7 @@ from typing import Any
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
+from prometheus_client import Histogram
 
 from db.statements import record_statements
 from observability import tracing
@@ -30,6 +31,7 @@ Message = dict[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Any], Callable[[Message], Any]], Any]
 
 log = logging.getLogger("fleetgraph.request")
+_MAX_REMEMBERED_LABELS = 1024
 ROUTES = frozenset({"/graphql", "/health", "/ready", "/metrics"})  # bounded span names
 
 
@@ -58,6 +60,8 @@ class ObservabilityMiddleware:
         self.options = options or RequestOptions()
         fields = propagate.get_global_textmap().fields
         self.fields = frozenset(name.lower().encode("latin-1") for name in fields)
+        # prometheus_client's `labels()` costs more than the observation itself.
+        self._durations: dict[tuple[str | None, str | None, str], Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -130,13 +134,17 @@ class ObservabilityMiddleware:
     ) -> None:
         if record.path != "/graphql" and failure is None:
             return  # health checks and scrapes are neither measured nor logged
-        REQUEST_DURATION.labels(
-            operation_label(record.operation_name),
-            record.operation_type or "none",
-            outcome(status, record),
-        ).observe(duration)
+        labels = (record.operation_name, record.operation_type, outcome(status, record))
+        histogram = self._durations.get(labels)
+        if histogram is None:
+            histogram = REQUEST_DURATION.labels(
+                operation_label(labels[0]), labels[1] or "none", labels[2]
+            )
+            if len(self._durations) < _MAX_REMEMBERED_LABELS:  # client-chosen names
+                self._durations[labels] = histogram
+        histogram.observe(duration)
         SQL_PER_REQUEST.observe(sql)
-        if not self.options.log_requests and failure is None:
+        if failure is None and not (self.options.log_requests and log.isEnabledFor(logging.INFO)):
             return
         fields = request_fields(record, status, duration, sql)
         if span is not None:
