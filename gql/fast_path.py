@@ -42,6 +42,7 @@ _PLAIN_KEYS = frozenset({"query", "operationName", "variables"})
 
 Caller = Literal["anonymous", "authorized"]
 MAX_RECIPES = 1024
+MAX_RECIPE_BODY = 8 * 1024  # bodies remembered: at most 8 MiB of them in all
 
 
 class PlainAnswerer(Protocol):
@@ -131,7 +132,7 @@ class FastPath:
         """An anonymous body answered from the cache: next time, straight to its key."""
         key = scope.get("state", {}).get(HIT_KEY)
         record = current_request()
-        if key is None or record is None:
+        if key is None or record is None or len(body) > MAX_RECIPE_BODY:
             return
         if len(self._recipes) >= MAX_RECIPES:
             del self._recipes[next(iter(self._recipes))]  # the oldest
