@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from cache.backends.base import Backend
 from cache.backends.memory import MemoryBackend
+from cache.backends.near import NearCacheBackend
 from cache.backends.redis import RedisBackend
 from cache.service import ResponseCache
 from config import Settings
@@ -16,11 +17,16 @@ def open_response_cache(settings: Settings) -> ResponseCache | None:
         return None
     backend: Backend
     if settings.redis_url:
-        backend = RedisBackend.from_url(
+        redis = RedisBackend.from_url(
             settings.redis_url,
             timeout=settings.response_cache_redis_timeout,
             prefix=settings.response_cache_key_prefix,
         )
+        backend = redis
+        if settings.response_cache_local_copies and _plain_tcp(settings.redis_url):
+            backend = NearCacheBackend(
+                redis, settings.redis_url, max_bytes=settings.response_cache_max_bytes
+            )
     else:
         backend = MemoryBackend(settings.response_cache_max_bytes)
     return ResponseCache(
@@ -29,3 +35,8 @@ def open_response_cache(settings: Settings) -> ResponseCache | None:
         backoff=settings.response_cache_backoff_seconds,
         lock_wait=settings.response_cache_lock_wait_seconds,
     )
+
+
+def _plain_tcp(url: str) -> bool:
+    """The tracking connection speaks RESP3 over plain TCP (no TLS, no Unix socket)."""
+    return url.startswith("redis://")

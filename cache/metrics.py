@@ -11,6 +11,10 @@ REQUESTS = Counter(
     "Cacheable operations by outcome: hit, miss, bypass (cache unavailable or not consulted)",
     ["result", "backend"],
 )
+LOCAL_HITS = Counter(
+    "fleetgraph_response_cache_local_hits",
+    "Hits served from this process's copy of a Redis entry (cache/backends/near.py)",
+)
 ERRORS = Counter(
     "fleetgraph_response_cache_errors",
     "Backend calls that failed or timed out; the request was served without the cache",

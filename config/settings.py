@@ -74,6 +74,10 @@ class Settings(BaseSettings):
         default=64 * 1024 * 1024, ge=1024, description="In-process backend: bodies kept (LRU)."
     )
     response_cache_redis_timeout: float = Field(default=0.05, gt=0, le=10)
+    response_cache_local_copies: bool = Field(
+        default=True,
+        description="With Redis: keep entries in memory too, invalidated by Redis tracking.",
+    )
     response_cache_backoff_seconds: float = Field(
         default=1.0, ge=0, le=60, description="After a Redis error, bypass it this long."
     )

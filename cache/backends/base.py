@@ -20,6 +20,10 @@ INVALIDATION_WINDOW = 60.0
 class Backend(Protocol):
     name: str
 
+    def peek(self, key: str) -> Entry | None:
+        """The entry if this process holds it, without I/O (None: ask `get`)."""
+        ...
+
     async def get(self, key: str) -> Entry | None: ...
 
     async def sequence(self) -> int: ...

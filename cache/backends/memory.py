@@ -33,6 +33,9 @@ class MemoryBackend:
         return len(self._entries)
 
     async def get(self, key: str) -> Entry | None:
+        return self.peek(key)
+
+    def peek(self, key: str) -> Entry | None:
         found = self._entries.get(key)
         if found is None:
             return None

@@ -81,6 +81,9 @@ class RedisBackend:
         )
         return cls(client, prefix)
 
+    def peek(self, key: str) -> Entry | None:
+        return None  # every read is a round trip (cache/backends/near.py keeps copies)
+
     async def get(self, key: str) -> Entry | None:
         raw = await self.client.get(self.prefix + "e:" + key)
         if raw is None:
