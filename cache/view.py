@@ -228,12 +228,13 @@ class ResponseCacheView(GraphQL[Context, None]):
         locked = False
         try:
             locked = await cache.lock(key)
-            if not locked:
-                entry = await cache.wait_for(key)
-                if entry is not None:
-                    future.set_result(entry)
-                    await self._send_hit(request, entry, cache, send)
-                    return
+            # Locked: look again, since the lookup that missed may predate a flight
+            # that has stored the entry and ended meanwhile (double-checked).
+            entry = await cache.wait_for(key) if not locked else await self._stored(cache, key)
+            if entry is not None:
+                future.set_result(entry)
+                await self._send_hit(request, entry, cache, send)
+                return
             await self._compute(request, query, cache, receive, send)
         finally:
             del cache.flights[key]
@@ -241,6 +242,13 @@ class ResponseCacheView(GraphQL[Context, None]):
                 future.set_result(query.entry)
             if locked:
                 await cache.unlock(key)
+
+    @staticmethod
+    async def _stored(cache: ResponseCache, key: str) -> Entry | None:
+        try:
+            return await cache.get(key)
+        except Unavailable:
+            return None
 
     async def _compute(
         self, request: Request, query: _Query, cache: ResponseCache, receive: Receive, send: Send
