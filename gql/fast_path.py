@@ -1,9 +1,10 @@
 """The fast path: plain GraphQL POSTs answered without the general HTTP machinery.
 
 Most traffic is one query sent as `POST /graphql` with a JSON body holding
-`query`, `operationName` and `variables`. For those, the general route
+`query` (or an Apollo APQ hash in `extensions.persistedQuery`),
+`operationName` and `variables`. For those, the general route
 (Starlette's router, the request-size middleware, Strawberry's body
-parsing, persisted-query resolution) costs about as much CPU as a planned
+parsing and response objects) costs about as much CPU as a small planned
 execution. This middleware, placed inside the observability middleware,
 answers them with the view's own steps (`GraphQLApp.answer_plain`: the
 token, the response cache's lookup, the limits guard, either executor, the
@@ -12,9 +13,14 @@ result shaping), so an answer is the general route's byte for byte
 
 Anything else goes to the general route untouched: another method, path or
 content type, a body without Content-Length or over the limit, a batch, a
-persisted-query `extensions` or `documentId`, an invalid document, a
-mutation, a bad token, a response-cache miss (the cache view computes and
-stores it). The view then reads the body this middleware already read.
+`documentId` or other `extensions`, an unknown or mismatched APQ hash, an
+invalid document, a mutation, a bad token, trusted-documents mode, a
+response-cache miss (the cache view computes and stores it). The view
+then reads the body this middleware already read.
+
+Recipes: an anonymous body answered from the response cache is remembered
+with its cache key, so its repeats skip decoding, the persisted store,
+validation and key derivation (docs/decisions/0014-http-fast-path.md).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from strawberry.http import GraphQLRequestData
 from cache.view import HIT_KEY
 from gql.documents import PreparedDocument
 from observability import note_fast_path
+from observability.decisions import note_persisted_query
 from observability.request import current_request
 
 # What the response cache did with a plain query: sent a hit, left it to the
@@ -37,7 +44,7 @@ from observability.request import current_request
 CacheStep = Literal["sent", "to view", "uncached"]
 
 _JSON = frozenset({b"application/json", b"application/json; charset=utf-8"})
-_PLAIN_KEYS = frozenset({"query", "operationName", "variables"})
+_PLAIN_KEYS = frozenset({"query", "operationName", "variables", "extensions"})
 
 
 Caller = Literal["anonymous", "authorized"]
@@ -61,6 +68,7 @@ class _Recipe:
     key: str
     operation_name: str | None
     operation_type: str | None
+    persisted: bool  # an APQ hash-only body: its text came from the persisted store
 
     def note(self) -> None:
         record = current_request()
@@ -68,6 +76,8 @@ class _Recipe:
             record.operation_name = self.operation_name
             record.operation_type = self.operation_type
             record.fast_path = True
+        if self.persisted:
+            note_persisted_query("hit")  # the store is not asked again: the body says it all
 
 
 class FastPath:
@@ -134,13 +144,17 @@ class FastPath:
         record = current_request()
         if key is None or record is None or len(body) > MAX_RECIPE_BODY:
             return
+        if record.persisted_query not in {None, "hit"}:
+            return  # a registration: its replay must register again (the general route)
         if len(self._recipes) >= MAX_RECIPES:
             del self._recipes[next(iter(self._recipes))]  # the oldest
-        self._recipes[body] = _Recipe(key, record.operation_name, record.operation_type)
+        persisted = record.persisted_query == "hit"
+        self._recipes[body] = _Recipe(key, record.operation_name, record.operation_type, persisted)
 
 
 def plain_request(body: bytes) -> GraphQLRequestData | None:
-    """The request a body of only query, operationName and variables makes; else None."""
+    """The request a body of query (or an APQ `persistedQuery` extension, or both),
+    operationName and variables makes; else None."""
     try:
         decoded = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -150,14 +164,24 @@ def plain_request(body: bytes) -> GraphQLRequestData | None:
     query = decoded.get("query")
     name = decoded.get("operationName")
     variables = decoded.get("variables")
+    extensions = decoded.get("extensions")
+    if extensions is not None and (
+        not isinstance(extensions, dict) or extensions.keys() != {"persistedQuery"}
+    ):
+        return None  # other extensions are the general route's to interpret
     if (
-        not isinstance(query, str)
+        not isinstance(query, str | None)
+        or (query is None and extensions is None)
         or not isinstance(name, str | None)
         or not isinstance(variables, dict | None)
     ):
         return None
     return GraphQLRequestData(
-        query=query, variables=variables, operation_name=name, extensions=None, protocol="http"
+        query=query,
+        variables=variables,
+        operation_name=name,
+        extensions=extensions,
+        protocol="http",
     )
 
 

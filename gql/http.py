@@ -113,23 +113,16 @@ class GraphQLApp(GraphQL[Context, None]):
     async def answer_plain(
         self, scope: Scope, receive: Receive, send: Send, data: GraphQLRequestData
     ) -> bool:
-        """Answer one plain query (no persisted-query extension, no batch) as `run`
+        """Answer one plain query (no batch; a query text or an APQ hash) as `run`
         would, through the same hooks; False, having sent nothing, when the view
-        must answer it (an invalid document, a mutation, a bad token, a cache miss).
+        must answer it (an invalid document, a mutation, a bad token, an unknown
+        hash, a cache miss).
         """
-        assert data.query is not None
-        prepared = await self.documents.prepare_async(data.query)
-        if not prepared.is_valid or not is_query(prepared, data.operation_name):
-            return False
         request = Request(scope, receive)
-        persisted: PersistedDocuments = request.app.state.persisted
-        if not persisted.runs_any_text:
+        admitted = await self._admit_plain(request, data)
+        if admitted is None:
             return False
-        try:
-            viewer = self.viewer_of(request)
-        except TokenError:
-            return False
-        note_operation(data.query, data.operation_name)
+        data, prepared, viewer = admitted
         cached = await self.answer_from_cache(request, data, prepared, viewer, send)
         if cached != "uncached":
             return cached == "sent"  # "to view": the response cache answers the miss
@@ -152,6 +145,31 @@ class GraphQLApp(GraphQL[Context, None]):
             self._handle_errors(result.errors, payload)
         await self.create_response(payload, sub_response)(scope, receive, send)
         return True
+
+    async def _admit_plain(
+        self, request: Request, data: GraphQLRequestData
+    ) -> tuple[GraphQLRequestData, PreparedDocument, Viewer] | None:
+        """The request's text, document and viewer, in `run`'s order; None: the view's."""
+        persisted: PersistedDocuments = request.app.state.persisted
+        if not persisted.runs_any_text:
+            return None
+        try:
+            viewer = self.viewer_of(request)
+        except TokenError:
+            return None
+        if data.extensions is not None:
+            try:
+                query = await persisted.resolve(query=data.query, extensions=data.extensions)
+            except PersistedQueryError:
+                return None
+            data = dataclasses.replace(data, query=query)
+        if data.query is None:
+            return None
+        prepared = await self.documents.prepare_async(data.query)
+        if not prepared.is_valid or not is_query(prepared, data.operation_name):
+            return None
+        note_operation(data.query, data.operation_name)
+        return data, prepared, viewer
 
     async def answer_from_cache(
         self,
