@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -26,6 +26,7 @@ class Entry:
     etag: str  # weak: the representation is the data, whatever the extensions say
     scope: Scope
     expires_at: float  # wall clock: entries cross processes
+    _last_hit: list[tuple[int, bytes]] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def of(cls, data: Any, scope: Scope, max_age: int) -> Entry:
@@ -39,6 +40,16 @@ class Entry:
     def render(self, meta: dict[str, Any]) -> bytes:
         """The body with `extensions: {cache: meta}`."""
         return self.body[:-1] + b',"extensions":{"cache":' + orjson.dumps(meta) + b"}}"
+
+    def hit(self, max_age: int) -> bytes:
+        """The body of a hit with `max_age` seconds left. The last one is kept: its
+        meta changes once a second, and a large body is not copied for every hit."""
+        for age, body in self._last_hit:
+            if age == max_age:
+                return body
+        body = self.render({"status": "hit", "scope": self.scope.value, "maxAge": max_age})
+        self._last_hit[:] = [(max_age, body)]
+        return body
 
     def encode(self) -> bytes:
         header = {"etag": self.etag, "scope": self.scope.value, "exp": self.expires_at}

@@ -280,8 +280,7 @@ class ResponseCacheView(GraphQL[Context, None]):
             if _matches(request.headers.get("if-none-match"), entry.etag):
                 await _send(send, 304, headers, b"")
                 return
-        meta = {"status": "hit", "scope": entry.scope.value, "maxAge": max_age}
-        body = entry.render(meta)
+        body = entry.hit(max_age)
         media_type = negotiate(request.headers.get("accept"))  # GraphQL over HTTP
         headers.append((b"content-length", str(len(body)).encode()))
         headers.append((b"content-type", media_type.encode()))

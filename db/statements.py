@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +33,21 @@ _current: ContextVar[StatementLog | None] = ContextVar("fleetgraph_statements", 
 @contextmanager
 def record_statements() -> Iterator[StatementLog]:
     """Collect the statements run by this task and the tasks it starts."""
-    log = StatementLog(outer=_current.get())
-    token = _current.set(log)
+    log, token = open_statement_log()
     try:
         yield log
     finally:
-        _current.reset(token)
+        close_statement_log(token)
+
+
+def open_statement_log() -> tuple[StatementLog, Token[StatementLog | None]]:
+    """`record_statements` without a context manager, for the per-request middleware."""
+    log = StatementLog(outer=_current.get())
+    return log, _current.set(log)
+
+
+def close_statement_log(token: Token[StatementLog | None]) -> None:
+    _current.reset(token)
 
 
 def note_statement(sql: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -41,6 +42,7 @@ _QUOTED = re.compile(rf"'([^']{{{MAX_ECHO + 1},}})'|\"([^\"]{{{MAX_ECHO + 1},}})
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
+@lru_cache(maxsize=256)  # clients send few distinct Accept headers; parsing costs µs
 def negotiate(accept: str | None) -> str:
     """The response media type for an Accept header (application/json by default)."""
     best, best_q = JSON, -1.0

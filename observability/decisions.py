@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from opentelemetry import trace
+from prometheus_client import Counter
 
 from observability.metrics import PERSISTED_QUERIES, REDIS_ERRORS
 from observability.request import current_request
@@ -21,10 +24,15 @@ def note_persisted_query(outcome: str) -> None:
         if record.persisted_query == outcome:
             return
         record.persisted_query = outcome
-    PERSISTED_QUERIES.labels(outcome if outcome in PERSISTED_OUTCOMES else "other").inc()
+    _persisted_counter(outcome if outcome in PERSISTED_OUTCOMES else "other").inc()
     span = trace.get_current_span()
     if span.is_recording():
         span.set_attribute("graphql.persisted_query", outcome)
+
+
+@cache  # bounded: five outcomes; `labels()` costs more than `inc()`
+def _persisted_counter(outcome: str) -> Counter:
+    return PERSISTED_QUERIES.labels(outcome)
 
 
 def note_redis_error(operation: str) -> None:

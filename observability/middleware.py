@@ -20,7 +20,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Histogram
 
-from db.statements import record_statements
+from db.statements import close_statement_log, open_statement_log
 from observability import tracing
 from observability.document import DocumentMode
 from observability.metrics import REQUEST_DURATION, SQL_PER_REQUEST, operation_label
@@ -109,19 +109,20 @@ class ObservabilityMiddleware:
 
         started = time.perf_counter()
         failure: Exception | None = None
-        with record_statements() as statements:
-            try:
-                await self.app(scope, receive, send_with_trace)
-            except Exception as exc:
-                failure, status = exc, 500
-                raise
-            finally:
-                duration = time.perf_counter() - started
-                close_request(token)
-                if span is not None:
-                    _end_span(span, status, failure)
-                    otel_context.detach(attached)  # type: ignore[arg-type]
-                self._report(record, status, duration, statements.count, span, failure)
+        statements, statements_token = open_statement_log()
+        try:
+            await self.app(scope, receive, send_with_trace)
+        except Exception as exc:
+            failure, status = exc, 500
+            raise
+        finally:
+            duration = time.perf_counter() - started
+            close_statement_log(statements_token)
+            close_request(token)
+            if span is not None:
+                _end_span(span, status, failure)
+                otel_context.detach(attached)  # type: ignore[arg-type]
+            self._report(record, status, duration, statements.count, span, failure)
 
     def _report(
         self,

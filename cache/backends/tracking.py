@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import select
 import socket
 import time
 from collections.abc import Callable
@@ -117,6 +118,7 @@ class TrackingConnection:
         self._retry_at = 0.0
         self._closed = False
         self.client_id: int | None = None  # Redis's id of the connection, once open
+        self._poll: select.poll | None = None
 
     # -- the caller's side ----------------------------------------------------------
 
@@ -186,12 +188,18 @@ class TrackingConnection:
             if isinstance(reply, RedisReplyError):
                 raise reply
         self.client_id = replies[2]
+        if hasattr(select, "poll"):
+            self._poll = select.poll()
+            self._poll.register(sock.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
         loop.add_reader(sock.fileno(), self._drain)
 
     def _drain(self) -> None:
         """Read what is on the socket now, without waiting, and apply it."""
         sock = self._sock
         if sock is None:
+            return
+        # Usually nothing is waiting: ask with poll(), cheaper than a recv that raises.
+        if self._poll is not None and not self._poll.poll(0):
             return
         while True:
             try:
@@ -248,6 +256,7 @@ class TrackingConnection:
     def _drop_socket(self) -> None:
         sock, self._sock = self._sock, None
         self._buffer = b""
+        self._poll = None
         if sock is not None:
             with contextlib.suppress(Exception):
                 asyncio.get_running_loop().remove_reader(sock.fileno())
