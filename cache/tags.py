@@ -6,16 +6,25 @@ that type whose ids the response does not carry (or whose writes cannot
 name them), and list tags for lists a write can change without changing any
 object already in them (`Driver:list`, `Trip:list`, `Leaderboard`,
 `FleetSummary`). A driver's trips, stats and rank live under the driver's
-own tag. This module is a leaf: resolvers import it to say what they wrote.
+own tag; a season's leaderboards and ranks also under `Leaderboard:<season>`,
+which only execution knows (the active season): the resolvers that read them
+record it on the context (`Context.reads`). This module is a leaf: resolvers
+import it to say what they read and wrote.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 DRIVER_LIST = "Driver:list"
 TRIP_LIST = "Trip:list"
 SEASON_LIST = "Season:list"
-# Every leaderboard and every Driver.rank: one trip moves every rank of its season.
+# Every leaderboard and every Driver.rank (a driver's name or region changes them
+# all); `leaderboard(season)` for one season's, which only its trips change.
 LEADERBOARD = "Leaderboard"
+# A response read a leaderboard or a rank but no season was recorded for it: a
+# safety net every trip write invalidates (cache/view.py).
+LEADERBOARD_UNKNOWN_SEASON = "Leaderboard:?"
 FLEET_SUMMARY = "FleetSummary"
 
 
@@ -39,19 +48,28 @@ def updated_driver(driver_pk: int, *, with_vehicle: bool) -> set[str]:
     return tags
 
 
-def recorded_trip(trip_pk: int, driver_pk: int) -> set[str]:
+def leaderboard(season_pk: int) -> str:
+    """One season's leaderboards and ranks: recorded by the resolvers that read them."""
+    return f"Leaderboard:{season_pk}"
+
+
+def season_leaderboards(season_pks: Iterable[int]) -> set[str]:
+    return {leaderboard(pk) for pk in season_pks} | {LEADERBOARD_UNKNOWN_SEASON}
+
+
+def recorded_trip(trip_pk: int, driver_pk: int, season_pks: Iterable[int]) -> set[str]:
     # The driver's trips, stats and rank (under the driver), every list of trips,
-    # the leaderboards and the fleet totals; `Trip:pk` for a cached null `trip(id)`.
+    # the leaderboards of the trip's seasons and the fleet totals; `Trip:pk` for a
+    # cached null `trip(id)`.
     return {
         entity("Driver", driver_pk),
         "Driver",
         entity("Trip", trip_pk),
         TRIP_LIST,
-        LEADERBOARD,
         FLEET_SUMMARY,
-    }
+    } | season_leaderboards(season_pks)
 
 
-def deleted_trip(trip_pk: int, driver_pk: int) -> set[str]:
+def deleted_trip(trip_pk: int, driver_pk: int, season_pks: Iterable[int]) -> set[str]:
     # Its safety events go with it; their ids are not read by the write.
-    return recorded_trip(trip_pk, driver_pk) | {"Trip", "SafetyEvent"}
+    return recorded_trip(trip_pk, driver_pk, season_pks) | {"Trip", "SafetyEvent"}

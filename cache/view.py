@@ -32,6 +32,7 @@ from cache.metrics import requests_counter
 from cache.plan import CachePlan, plan_operation
 from cache.schema_hints import SchemaHints
 from cache.service import ResponseCache, Unavailable
+from cache.tags import LEADERBOARD, LEADERBOARD_UNKNOWN_SEASON
 from cache.walk import object_tags
 from gql.context import Context
 from gql.documents import DocumentCache
@@ -322,6 +323,7 @@ class ResponseCacheView(GraphQL[Context, None]):
         entry = Entry.of(response_data["data"], plan.scope, plan.max_age)
         state.entry = entry
         state.tags = plan.request_tags(state.variables) | object_tags(response_data["data"])
+        state.tags |= _read_tags(request, state.tags)
         if sub is not None:
             sub.headers["cache-control"] = _cache_control(plan.scope, plan.max_age)
             if state.is_get:
@@ -359,6 +361,16 @@ class ResponseCacheView(GraphQL[Context, None]):
         if self._version is None:
             self._version = schema_version(self.schema.as_str())
         return self._version
+
+
+def _read_tags(request: Request, tags: set[str]) -> set[str]:
+    """What execution recorded it read (`Context.reads`); a leaderboard or rank
+    whose season went unrecorded gets the tag every trip write invalidates."""
+    context = getattr(request.state, "graphql_context", None)
+    reads: set[str] = set(getattr(context, "reads", ()))
+    if LEADERBOARD in tags and not any(tag.startswith(LEADERBOARD + ":") for tag in reads):
+        reads.add(LEADERBOARD_UNKNOWN_SEASON)
+    return reads
 
 
 def _scope_state(request: AsyncHTTPRequestAdapter) -> dict[str, Any]:

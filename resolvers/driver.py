@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from cache import tags
 from gql.context import Context
 from loaders.driver import count_drivers, fetch_driver_page, fetch_driver_with_vehicle
 from loaders.filters import DriverFilterSpec, TripFilterSpec
@@ -102,6 +103,7 @@ def rank(
     def load(pk: int | None) -> Deferred[int | None]:
         if pk is None:
             return ready(None)
+        context.reads.add(tags.leaderboard(pk))
         return context.loaders.rank_by_driver.load((driver_id, (pk, metric)))
 
     return chain(season_pk(context, season_id), load)

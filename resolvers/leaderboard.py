@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from cache import tags
 from gql.context import Context
 from loaders.leaderboard import count_leaderboard, fetch_leaderboard_page, leaderboard_ordering
 from pagination import Page, request_page
@@ -28,6 +29,7 @@ async def leaderboard(
     pk = await season_pk(context, season_id)
     if pk is None:
         return None, None
+    context.reads.add(tags.leaderboard(pk))
     ordering = leaderboard_ordering(pk, metric, region)
     request = request_page(ordering, first, after, last, before)
     page = await fetch_leaderboard_page(context.db, pk, metric, region, request, with_vehicle)

@@ -77,9 +77,11 @@ def _insert(conn: AsyncConnection) -> Any:
 
 async def add_trip(
     conn: AsyncConnection, driver_id: int, started_at: datetime, share: TripShare
-) -> None:
+) -> list[int]:
+    """Add the trip to its driver's sums; the seasons whose sums it changed."""
     sums = share.sums()
-    for season_id in await _seasons_holding(conn, started_at):
+    season_ids = await _seasons_holding(conn, started_at)
+    for season_id in season_ids:
         statement = _insert(conn).values(
             season_id=season_id, driver_id=driver_id, **sums, **_derived(sums)
         )
@@ -90,13 +92,16 @@ async def add_trip(
                 set_={**new, **_derived(new)},
             )
         )
+    return season_ids
 
 
 async def remove_trip(
     conn: AsyncConnection, driver_id: int, started_at: datetime, share: TripShare
-) -> None:
+) -> list[int]:
+    """Take the trip out of its driver's sums; the seasons whose sums it changed."""
     sums = share.sums()
-    for season_id in await _seasons_holding(conn, started_at):
+    season_ids = await _seasons_holding(conn, started_at)
+    for season_id in season_ids:
         key = and_(stats.c.season_id == season_id, stats.c.driver_id == driver_id)
         left: dict[str, Any] = {name: stats.c[name] - sums[name] for name in SUMS}
         remains: ColumnElement[bool] = left["trips"] > 0
@@ -109,3 +114,4 @@ async def remove_trip(
             logger.warning("no stats row for driver %s in season %s", driver_id, season_id)
         elif trips_left == 0:
             await conn.execute(delete(stats).where(key, stats.c.trips == 0))
+    return season_ids

@@ -6,6 +6,7 @@ changes commit together or not at all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select
@@ -21,8 +22,16 @@ NO_DRIVER = Problem(("driverId",), "no driver has this id", Code.NOT_FOUND)
 NO_TRIP = Problem((), "no trip has this id", Code.NOT_FOUND)
 
 
-async def record_trip(engine: AsyncEngine, driver_id: int, spec: TripSpec) -> Row[Any]:
-    """The new trip's row, driven in the driver's current vehicle; `Rejected`
+@dataclass(frozen=True, slots=True)
+class TripWrite:
+    """A trip written or deleted, and the seasons whose aggregates that changed."""
+
+    row: Row[Any]
+    season_ids: tuple[int, ...]
+
+
+async def record_trip(engine: AsyncEngine, driver_id: int, spec: TripSpec) -> TripWrite:
+    """The new trip, driven in the driver's current vehicle; `Rejected`
     when the trip breaks a rule or the driver does not exist."""
     reject_any(spec.problems())
     async with transaction(engine) as conn:
@@ -53,12 +62,12 @@ async def record_trip(engine: AsyncEngine, driver_id: int, spec: TripSpec) -> Ro
             await conn.execute(insert(safety_events), events)
         kinds = (event.kind.value for event in spec.events)
         share = TripShare.of(spec.distance_km, spec.safety_score, kinds)
-        await add_trip(conn, driver_id, spec.started_at, share)
-    return row
+        season_ids = await add_trip(conn, driver_id, spec.started_at, share)
+    return TripWrite(row, tuple(season_ids))
 
 
-async def delete_trip(engine: AsyncEngine, trip_id: int) -> Row[Any]:
-    """The deleted trip's row (its events go with it); `Rejected` when missing."""
+async def delete_trip(engine: AsyncEngine, trip_id: int) -> TripWrite:
+    """The deleted trip (its events go with it); `Rejected` when missing."""
     async with transaction(engine) as conn:
         # Read the events before the cascade removes them; a trip's events are
         # written with it and never change, and the DELETE below decides which
@@ -70,5 +79,5 @@ async def delete_trip(engine: AsyncEngine, trip_id: int) -> Row[Any]:
         if row is None:
             raise Rejected([NO_TRIP])
         share = TripShare.of(row.distance_km, row.safety_score, event_kinds)
-        await remove_trip(conn, row.driver_id, row.started_at, share)
-    return row
+        season_ids = await remove_trip(conn, row.driver_id, row.started_at, share)
+    return TripWrite(row, tuple(season_ids))

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import Row
 
-from cache import Scope, hint
+from cache import Scope, hint, tags
 from cache.tags import LEADERBOARD
 from gql.context import Context
 from gql.prefetch.marks import loads
@@ -193,6 +193,7 @@ async def _ranks(context: Context, args: Arguments, drivers: Sequence[Any], _: A
     pk = await season_pk(context, args.get("seasonId"))
     if pk is None:
         return [None] * len(drivers)
+    context.reads.add(tags.leaderboard(pk))
     shared = (pk, args["metric"].name)
     return await context.loaders.rank_by_driver.batch_load_fn([(d.id, shared) for d in drivers])
 

@@ -17,9 +17,11 @@ async def record_trip(context: Context, driver_id: str, spec: writes.TripSpec) -
     if isinstance(pk, writes.Problem):
         return Outcome.rejected([pk, *spec.problems()], "input")
     outcome = await run_write(context, writes.record_trip(context.db.engine, pk, spec), "input")
-    if outcome.value is not None:
-        context.invalidates |= tags.recorded_trip(outcome.value.id, pk)
-    return outcome
+    if outcome.value is None:
+        return Outcome(problems=outcome.problems)
+    written = outcome.value
+    context.invalidates |= tags.recorded_trip(written.row.id, pk, written.season_ids)
+    return Outcome(written.row)
 
 
 async def delete_trip(context: Context, global_id: str) -> Outcome[str]:
@@ -31,5 +33,6 @@ async def delete_trip(context: Context, global_id: str) -> Outcome[str]:
     deleted = await run_write(context, writes.delete_trip(context.db.engine, pk), "id")
     if deleted.value is None:
         return Outcome(problems=deleted.problems)
-    context.invalidates |= tags.deleted_trip(deleted.value.id, deleted.value.driver_id)
-    return Outcome(encode_id("Trip", deleted.value.id))
+    row = deleted.value.row
+    context.invalidates |= tags.deleted_trip(row.id, row.driver_id, deleted.value.season_ids)
+    return Outcome(encode_id("Trip", row.id))

@@ -144,3 +144,32 @@ def _decode(global_id: str) -> str:
     import base64
 
     return base64.b64decode(global_id).decode()
+
+
+SEASON_BOARD = """query($s: ID) { leaderboard(seasonId: $s, first: 100) {
+  totalCount nodes { driver { id } stats { trips } } } }"""
+RANK = "query($id: ID!, $s: ID) { driver(id: $id) { id rank(seasonId: $s) } }"
+
+
+async def test_a_trip_changes_its_own_season_leaderboards_only(client: CacheClient) -> None:
+    """Exact: the leaderboards and ranks of the trip's season, not those of another."""
+    active = (await client.data("{ activeSeason { id } }"))["activeSeason"]["id"]
+    seasons = (await client.data("{ seasons(first: 20) { nodes { id } } }"))["seasons"]["nodes"]
+    other = next(season["id"] for season in seasons if season["id"] != active)
+    ranked = await new_driver(client)
+    await record_trip(client, ranked["id"])  # in the active season
+    board = (await cached(client, SEASON_BOARD, {"s": active}))["leaderboard"]["totalCount"]
+    await cached(client, LEADERBOARD)  # the active season's, by default
+    await cached(client, SEASON_BOARD, {"s": other})
+    rank = (await cached(client, RANK, {"id": ranked["id"]}))["driver"]["rank"]
+    await cached(client, RANK, {"id": ranked["id"], "s": other})
+    driver = await new_driver(client)
+    await record_trip(client, driver["id"])  # also in the active season
+    after = await client.post(SEASON_BOARD, {"s": active})
+    assert status(after) == "miss"
+    assert after.json()["data"]["leaderboard"]["totalCount"] == board + 1
+    assert status(await client.post(LEADERBOARD)) == "miss"
+    assert status(await client.post(RANK, {"id": ranked["id"]})) == "miss"
+    assert rank is not None
+    assert status(await client.post(SEASON_BOARD, {"s": other})) == "hit"
+    assert status(await client.post(RANK, {"id": ranked["id"], "s": other})) == "hit"
