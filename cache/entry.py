@@ -34,6 +34,10 @@ class Entry:
         etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         return cls(body, etag, scope, time.time() + max_age)
 
+    def held_bytes(self) -> int:
+        """What holding this entry costs: its body, and the last hit body kept beside it."""
+        return 2 * len(self.body)
+
     def max_age(self, now: float) -> int:
         return max(0, math.ceil(self.expires_at - now))
 

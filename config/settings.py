@@ -71,7 +71,9 @@ class Settings(BaseSettings):
         default=60, ge=0, description="Seconds, for types and fields without a cache hint."
     )
     response_cache_max_bytes: int = Field(
-        default=64 * 1024 * 1024, ge=1024, description="In-process backend: bodies kept (LRU)."
+        default=64 * 1024 * 1024,
+        ge=1024,
+        description="Bodies kept in memory (LRU): the in-process backend, or Redis's local copies.",
     )
     response_cache_redis_timeout: float = Field(default=0.05, gt=0, le=10)
     response_cache_local_copies: bool = Field(

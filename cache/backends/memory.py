@@ -52,7 +52,7 @@ class MemoryBackend:
         self._forget_old()
         if any(self._invalidated.get(tag, 0) > since for tag in tags):
             return False
-        cost = len(entry.body) + _OVERHEAD
+        cost = entry.held_bytes() + _OVERHEAD
         if cost > self.max_bytes:
             return False
         self._remove(key)
@@ -89,7 +89,7 @@ class MemoryBackend:
         if found is None:
             return
         entry, tags = found
-        self.size -= len(entry.body) + _OVERHEAD
+        self.size -= entry.held_bytes() + _OVERHEAD
         for tag in tags:
             keys = self._keys_by_tag.get(tag)
             if keys is not None:

@@ -106,7 +106,7 @@ class NearCacheBackend:
     # -- the copies ---------------------------------------------------------------
 
     def _keep(self, redis_key: bytes, entry: Entry) -> None:
-        cost = len(entry.body) + _OVERHEAD
+        cost = entry.held_bytes() + _OVERHEAD
         if cost > self.max_bytes:
             return
         self._drop(redis_key)
@@ -118,7 +118,7 @@ class NearCacheBackend:
     def _drop(self, redis_key: bytes) -> None:
         entry = self._copies.pop(redis_key, None)
         if entry is not None:
-            self.size -= len(entry.body) + _OVERHEAD
+            self.size -= entry.held_bytes() + _OVERHEAD
 
     def _invalidated(self, keys: list[bytes] | None) -> None:
         self._pushes += 1
@@ -129,5 +129,8 @@ class NearCacheBackend:
             self._drop(redis_key)
 
     def _forget_all(self) -> None:
+        # Counts as a push: a read from Redis in flight across a lost connection
+        # may have missed the invalidation of what it read, so it keeps no copy.
+        self._pushes += 1
         self._copies.clear()
         self.size = 0

@@ -119,6 +119,7 @@ class TrackingConnection:
         self._closed = False
         self.client_id: int | None = None  # Redis's id of the connection, once open
         self._poll: select.poll | None = None
+        self._warned = False
 
     # -- the caller's side ----------------------------------------------------------
 
@@ -145,28 +146,36 @@ class TrackingConnection:
         try:
             await asyncio.wait_for(self._open(), self.timeout)
             self._live = True
+            if self._warned:
+                logger.warning("response cache: tracking connection back, local copies on")
+            self._warned = False
             while True:
                 await asyncio.sleep(self.ping_interval)
                 if self._pongs_due:  # the previous PING went unanswered
                     raise TimeoutError("tracking connection: no PONG")
                 self._pongs_due = 1
                 assert self._sock is not None
-                self._sock.send(command("PING"))
+                ping = command("PING")
+                if self._sock.send(ping) != len(ping):
+                    raise ConnectionError("tracking connection: send buffer full")
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             if not self._closed:
-                logger.warning("response cache: tracking connection lost: %r", exc)
+                self._log_failure(exc)
         finally:
             self._lose()
 
     async def _open(self) -> None:
         loop = asyncio.get_running_loop()
         options = self.options
-        sock = socket.socket(socket.AF_INET6 if ":" in options["host"] else socket.AF_INET)
+        [(family, kind, proto, _, address), *_] = await loop.getaddrinfo(
+            options.get("host", "localhost"), options.get("port", 6379), type=socket.SOCK_STREAM
+        )
+        sock = socket.socket(family, kind, proto)
         sock.setblocking(False)
         self._sock = sock
-        await loop.sock_connect(sock, (options["host"], options.get("port", 6379)))
+        await loop.sock_connect(sock, address)
         hello: list[str] = ["HELLO", "3"]
         if options.get("password"):
             hello += ["AUTH", options.get("username") or "default", options["password"]]
@@ -236,8 +245,16 @@ class TrackingConnection:
             keys = push[1]
             self.on_invalidate(list(keys) if isinstance(keys, list) else None)
 
+    def _log_failure(self, exc: Exception) -> None:
+        """Warn once per outage (retries come every `ping_interval`), then quietly."""
+        if self._warned:
+            logger.debug("response cache: tracking connection still down: %r", exc)
+            return
+        self._warned = True
+        logger.warning("response cache: tracking connection lost, local copies off: %r", exc)
+
     def _fail(self, exc: Exception) -> None:
-        logger.warning("response cache: tracking connection lost: %r", exc)
+        self._log_failure(exc)
         task = self._task
         if task is not None and task is not asyncio.current_task():
             task.cancel()  # its `finally` runs `_lose`
