@@ -925,15 +925,16 @@ class Run:
         return [name for name, share in self.shares() if share >= QUIET_SHARE]
 
 
-def ceiling_body() -> bytes:
+def ceiling_body(size: int | None = None) -> bytes:
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))
-    from ceiling_app import BODY
+    from ceiling_app import BODY, build_body
 
-    return BODY
+    return BODY if size is None else build_body(size)
 
 
-def ceiling_run(opts: Options, label: str) -> WrkResult:
+def ceiling_run(opts: Options, label: str, body_bytes: int | None = None) -> WrkResult:
+    """The ceiling's req/s; `body_bytes`: with a body of that size instead of 5 KB."""
     port = free_port()
     command = [
         str(VENV_BIN / "python"),
@@ -951,9 +952,12 @@ def ceiling_run(opts: Options, label: str) -> WrkResult:
         "--log-level=warning",
     ]
     script = write_lua("ceiling", b'{"query":"query Ceiling { ping }"}', check=True)
-    with serving("ceiling", command, dict(os.environ), port) as server:
+    env = dict(os.environ)
+    if body_bytes is not None:
+        env["CEILING_BODY_BYTES"] = str(body_bytes)
+    with serving("ceiling", command, env, port) as server:
         status, raw = http(server.base_url + "/graphql", b"{}")
-        if status != 200 or raw != ceiling_body():
+        if status != 200 or raw != ceiling_body(body_bytes):
             raise BenchError(f"ceiling: unexpected answer HTTP {status}, {len(raw)} bytes")
         return load(opts, script, server.base_url + "/graphql", label)
 
