@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from opentelemetry import trace
@@ -26,62 +27,36 @@ FAULT_MESSAGES = {
 }
 
 
+def _recoded(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    """`error` at the same place, with another message and extensions."""
+    return GraphQLError(
+        message, error.nodes, error.source, error.positions, error.path, extensions=extensions
+    )
+
+
 def _coded(error: GraphQLError) -> GraphQLError:
     original = error.original_error
+    extensions = error.extensions or {}
     if isinstance(original, DomainError):
-        return GraphQLError(
-            original.message,
-            error.nodes,
-            error.source,
-            error.positions,
-            error.path,
-            extensions={**(error.extensions or {}), "code": original.code},
-        )
+        return _recoded(error, original.message, {**extensions, "code": original.code})
     if isinstance(original, GraphQLError):
         # graphql-core's own refusal of a client's value (a variable a scalar cannot
         # represent): the client's mistake, said in graphql-core's words.
-        return GraphQLError(
-            error.message,
-            error.nodes,
-            error.source,
-            error.positions,
-            error.path,
-            extensions={**(error.extensions or {}), "code": "BAD_USER_INPUT"},
-        )
+        return _recoded(error, error.message, {**extensions, "code": "BAD_USER_INPUT"})
     if original is None:
-        code = (error.extensions or {}).get("code") or "GRAPHQL_VALIDATION_FAILED"
-        return GraphQLError(
-            error.message,
-            error.nodes,
-            error.source,
-            error.positions,
-            error.path,
-            extensions={**(error.extensions or {}), "code": code},
-        )
+        code = extensions.get("code") or "GRAPHQL_VALIDATION_FAILED"
+        return _recoded(error, error.message, {**extensions, "code": code})
     reference = uuid.uuid4().hex[:12]
     fault = fault_code(original)
     if fault is not None:  # an outage or a timeout, not a bug: named, still not detailed
         logger.warning("database %s ref=%s path=%s: %r", fault, reference, error.path, original)
-        return GraphQLError(
-            FAULT_MESSAGES[fault],
-            error.nodes,
-            error.source,
-            error.positions,
-            error.path,
-            extensions={"code": fault, "reference": reference},
-        )
+        return _recoded(error, FAULT_MESSAGES[fault], {"code": fault, "reference": reference})
     logger.error(
         "unexpected resolver error ref=%s path=%s", reference, error.path, exc_info=original
     )
     trace.get_current_span().set_attribute("error.reference", reference)
-    return GraphQLError(
-        "Internal server error",
-        error.nodes,
-        error.source,
-        error.positions,
-        error.path,
-        extensions={"code": "INTERNAL_SERVER_ERROR", "reference": reference},
-    )
+    internal = {"code": "INTERNAL_SERVER_ERROR", "reference": reference}
+    return _recoded(error, "Internal server error", internal)
 
 
 class ErrorCodes(SchemaExtension):

@@ -52,10 +52,15 @@ async def redis_prefix(backend: str) -> AsyncIterator[str | None]:
     if backend == "memory":
         yield None
         return
-    url = require_redis()
+    require_redis()
     prefix = f"fleetgraph:test:rc:{uuid.uuid4().hex}:"
     yield prefix
-    async with Redis.from_url(url) as client:
+    await delete_prefix(prefix)
+
+
+async def delete_prefix(prefix: str) -> None:
+    """Remove what a test wrote under its own key prefix."""
+    async with Redis.from_url(require_redis()) as client:
         keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
         if keys:
             await client.delete(*keys)

@@ -19,6 +19,7 @@ from cache.entry import Entry
 from cache.hints import Scope
 from cache.service import ResponseCache
 from tests.cache.client import CacheClient, counter, serving, status
+from tests.cache.conftest import delete_prefix
 from tests.services import require_redis
 
 UPDATE = """mutation($input: UpdateDriverInput!) {
@@ -29,13 +30,10 @@ FIRST_DRIVER = "RHJpdmVyOjE="
 
 @pytest.fixture
 async def prefix() -> AsyncIterator[str]:
-    url = require_redis()
+    require_redis()
     prefix = f"fleetgraph:test:near:{uuid.uuid4().hex}:"
     yield prefix
-    async with Redis.from_url(url) as client:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await client.delete(*keys)
+    await delete_prefix(prefix)
 
 
 def _process(prefix: str) -> ResponseCache:
@@ -77,13 +75,19 @@ async def test_copies_are_served_locally_and_never_stale_after_a_write(prefix: s
         await reader.close()
 
 
+async def _holding(cache: ResponseCache) -> tuple[NearCacheBackend, Entry]:
+    """`cache` live, with an entry stored under "k" and read once (so copied)."""
+    backend = await _live(cache)
+    entry = Entry.of({"x": 1}, Scope.PUBLIC, 60)
+    assert await cache.put("k", entry, [], 0, time.monotonic())
+    assert await cache.get("k") is not None
+    return backend, entry
+
+
 async def test_an_expired_copy_is_not_served(prefix: str) -> None:
     cache = _process(prefix)
     try:
-        backend = await _live(cache)
-        entry = Entry.of({"x": 1}, Scope.PUBLIC, 60)
-        assert await cache.put("k", entry, [], 0, time.monotonic())
-        assert await cache.get("k") is not None
+        backend, entry = await _holding(cache)
         expired = Entry(entry.body, entry.etag, entry.scope, expires_at=0.0)
         backend._keep((prefix + "e:k").encode(), expired)
         assert backend.peek("k") is None
@@ -94,10 +98,7 @@ async def test_an_expired_copy_is_not_served(prefix: str) -> None:
 async def test_copies_are_dropped_while_tracking_is_down(prefix: str) -> None:
     cache = _process(prefix)
     try:
-        backend = await _live(cache)
-        entry = Entry.of({"x": 1}, Scope.PUBLIC, 60)
-        assert await cache.put("k", entry, [], 0, time.monotonic())
-        assert await cache.get("k") is not None
+        backend, _ = await _holding(cache)
         assert backend.peek("k") is not None
         async with Redis.from_url(require_redis()) as admin:
             await admin.execute_command("CLIENT", "KILL", "ID", backend.tracking.client_id)
