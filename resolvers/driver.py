@@ -39,12 +39,14 @@ async def drivers(
     order_field: str,
     descending: bool,
     with_vehicle: bool = False,
+    prime: bool = True,
 ) -> Page[Row[Any]]:
-    """A page of drivers; `with_vehicle` fetches their vehicles in the same statement."""
+    """A page of drivers; `with_vehicle` fetches their vehicles in the same statement,
+    handed to the vehicle loader when `prime` (the planner reads them off the rows)."""
     ordering = driver_ordering(order_field, descending)
     request = request_page(ordering, first, after, last, before)
     page = await fetch_driver_page(context.db, spec, ordering, request, with_vehicle)
-    if with_vehicle:
+    if with_vehicle and prime:
         prime_vehicles(context, page.rows, "id")
     return page
 

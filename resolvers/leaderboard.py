@@ -23,8 +23,10 @@ async def leaderboard(
     last: int | None,
     before: str | None,
     with_vehicle: bool = False,
+    prime: bool = True,
 ) -> tuple[int | None, Page[Row[Any]] | None]:
-    """(season pk, page); (None, None) when no season is named and none is active."""
+    """(season pk, page); (None, None) when no season is named and none is active.
+    Joined vehicles go to the vehicle loader when `prime` (the planner reads the rows)."""
     region = arguments.text("region", region)
     pk = await season_pk(context, season_id)
     if pk is None:
@@ -33,7 +35,7 @@ async def leaderboard(
     ordering = leaderboard_ordering(pk, metric, region)
     request = request_page(ordering, first, after, last, before)
     page = await fetch_leaderboard_page(context.db, pk, metric, region, request, with_vehicle)
-    if with_vehicle:
+    if with_vehicle and prime:
         prime_vehicles(context, page.rows, "driver_id")
     return pk, page
 

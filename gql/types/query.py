@@ -205,7 +205,7 @@ async def _drivers(context: Context, args: Arguments, sel: Selection) -> Any:
     field, descending = driver_order(driver_order_of(args.get("orderBy")))
     with_vehicle = sel.has(("nodes", "vehicle"), ("edges", "node", "vehicle"))
     page = await resolve_driver.drivers(
-        context, *_page_args(args), spec, field, descending, with_vehicle
+        context, *_page_args(args), spec, field, descending, with_vehicle, prime=False
     )
     return Paged(page, None, spec)
 
@@ -244,6 +244,7 @@ async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any
         args.get("region"),
         *_page_args(args),
         with_vehicle,
+        prime=False,
     )
     # Ranking the active season: its row is already at hand (the season calendar).
     active = await context.active_season() if args.get("seasonId") is None else None
