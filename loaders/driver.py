@@ -54,10 +54,15 @@ def joined_driver_and_vehicle(row: Any) -> Any:
     return DriverVehicleRow._make(_pick_joined_with_vehicle(row))
 
 
-def select_drivers(ordering: Ordering | None = None) -> Select[Any]:
-    """Driver columns, plus any computed sort key the ordering's cursor needs."""
+def select_drivers(
+    ordering: Ordering | None = None, columns: tuple[str, ...] | None = None
+) -> Select[Any]:
+    """Driver columns (all, or `columns`), plus any computed sort key the ordering's
+    cursor needs."""
     extra = [c for c in ordering.columns if isinstance(c, Label)] if ordering else []
-    return select(drivers, *extra)
+    if columns is None:
+        return select(drivers, *extra)
+    return select(*(drivers.c[name] for name in columns if name in drivers.c), *extra)
 
 
 class DriverByIdLoader(Loader[int, AnyRow | None]):
@@ -76,18 +81,20 @@ async def fetch_driver_page(
     ordering: Ordering,
     request: PageRequest,
     with_vehicle: bool = False,
+    columns: tuple[str, ...] | None = None,
 ) -> Page[AnyRow]:
-    """A page of drivers; `with_vehicle` joins each driver's vehicle into its row."""
+    """A page of drivers; `with_vehicle` joins each driver's vehicle into its row;
+    `columns`: only these driver columns (must hold `id`), else all."""
     spec = spec or DriverFilterSpec()
 
     def build() -> Select[Any]:
-        query = select_drivers(ordering).where(*spec.clauses())
+        query = select_drivers(ordering, columns).where(*spec.clauses())
         if with_vehicle:
             query = join_vehicle(query, drivers.c.id)
         return apply_page(query, ordering, request)
 
     statement = db.statement(
-        ("driver_page", spec.shape, ordering, request.shape, with_vehicle),
+        ("driver_page", spec.shape, ordering, request.shape, with_vehicle, columns),
         build,
     )
     rows = await db.fetch(statement, {**spec.params(), **page_params(ordering, request)})

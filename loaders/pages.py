@@ -2,7 +2,8 @@
 
 PostgreSQL: LATERAL over the array of parent ids (an index seek per parent).
 SQLite: ROW_NUMBER() partitioned by parent. Either way the cursor seek and
-`limit + 1` apply per parent, and totals are one GROUP BY.
+`limit + 1` apply per parent, and totals are one GROUP BY. The planner may
+ask for some columns only (planner/columns.py): rows decode what is read.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pagination.keyset import LIMIT, order_columns
 
 PARENT = "batch_parent_id"
 TOTAL = "batch_total"
+# The child table's columns a page's rows carry (always with `id`); None: all of them.
+Columns = tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ def _lateral_pages(
     ordering: Ordering,
     request: PageRequest,
     with_totals: bool = False,
+    columns: Columns = None,
 ) -> Select[Any]:
     """LATERAL pages; `with_totals` adds each parent's filtered total, LEFT joined
     so a parent without children still reports it (its row carries no child)."""
@@ -61,7 +65,8 @@ def _lateral_pages(
     in_order = order_columns(
         [child.c[name] for name in ordering.names], ordering.directions, request.backward
     )
-    query = select(parents.c[PARENT], child).order_by(parents.c[PARENT], *in_order)
+    selected = child.c if columns is None else [child.c[name] for name in columns]
+    query = select(parents.c[PARENT], *selected).order_by(parents.c[PARENT], *in_order)
     if not with_totals:
         return query.select_from(parents.join(child, true()))
     total = (
@@ -82,13 +87,15 @@ def _ranked_pages(
     ordering: Ordering,
     request: PageRequest,
     with_totals: bool = False,
+    columns: Columns = None,
 ) -> Select[Any]:
     """ROW_NUMBER pages; `with_totals` adds COUNT(*) OVER the parent, which is the
     filtered total only without a cursor (`fetch_child_pages_with_totals` checks)."""
     position = func.row_number().over(
         partition_by=parent_column, order_by=ordering.order_by(request)
     )
-    query = select(parent_column.label(PARENT), table, position.label("batch_position"))
+    selected = table.c if columns is None else [table.c[name] for name in columns]
+    query = select(parent_column.label(PARENT), *selected, position.label("batch_position"))
     if with_totals:
         query = query.add_columns(func.count().over(partition_by=parent_column).label(TOTAL))
     ranked = query.where(
@@ -112,15 +119,18 @@ async def _fetch_pages(
     request: PageRequest,
     child_filter: ChildFilter,
     with_totals: bool,
+    columns: Columns,
 ) -> Sequence[Any]:
     """The rows of many parents' pages, from one statement built once per shape."""
 
     def build() -> Select[Any]:
         if db.is_postgresql:
             return _lateral_pages(
-                table, parent_column, child_filter, ordering, request, with_totals
+                table, parent_column, child_filter, ordering, request, with_totals, columns
             )
-        return _ranked_pages(db, table, parent_column, child_filter, ordering, request, with_totals)
+        return _ranked_pages(
+            db, table, parent_column, child_filter, ordering, request, with_totals, columns
+        )
 
     key = (
         "child_pages",
@@ -130,6 +140,7 @@ async def _fetch_pages(
         ordering,
         request.shape,
         with_totals,
+        columns,
     )
     params = {**child_filter.params, **page_params(ordering, request), "ids": list(parent_ids)}
     return await db.fetch(db.statement(key, build), params)
@@ -143,9 +154,10 @@ async def fetch_child_pages(
     ordering: Ordering,
     request: PageRequest,
     child_filter: ChildFilter = NO_FILTER,
+    columns: Columns = None,
 ) -> list[Page[AnyRow]]:
     rows = await _fetch_pages(
-        db, table, parent_column, parent_ids, ordering, request, child_filter, False
+        db, table, parent_column, parent_ids, ordering, request, child_filter, False, columns
     )
     grouped = many_by_key(rows, parent_ids, lambda row: getattr(row, PARENT))
     return [make_page(fetched, ordering, request) for fetched in grouped]
@@ -178,15 +190,16 @@ async def fetch_child_pages_with_totals(
     ordering: Ordering,
     request: PageRequest,
     child_filter: ChildFilter = NO_FILTER,
+    columns: Columns = None,
 ) -> tuple[list[Page[AnyRow]], list[int]]:
     """Pages and totals (`count_children`) of many parents in ONE statement."""
     if not db.is_postgresql and (request.after is not None or request.before is not None):
         pages = await fetch_child_pages(
-            db, table, parent_column, parent_ids, ordering, request, child_filter
+            db, table, parent_column, parent_ids, ordering, request, child_filter, columns
         )
         return pages, await count_children(db, parent_column, parent_ids, child_filter)
     rows = await _fetch_pages(
-        db, table, parent_column, parent_ids, ordering, request, child_filter, True
+        db, table, parent_column, parent_ids, ordering, request, child_filter, True, columns
     )
     totals: dict[int, int] = {}
     children: dict[int, list[Any]] = {}
@@ -211,14 +224,16 @@ async def child_pages(
     child_filter: ChildFilter = NO_FILTER,
     *,
     with_totals: bool,
+    columns: Columns = None,
 ) -> tuple[list[Page[AnyRow]], Sequence[int | None]]:
     """Pages of many parents, with their totals in the same statement when asked
-    (else a None total per parent)."""
+    (else a None total per parent); rows of only `columns` when given (must hold
+    `id`), else of every column."""
     if with_totals:
         return await fetch_child_pages_with_totals(
-            db, table, parent_column, parent_ids, ordering, request, child_filter
+            db, table, parent_column, parent_ids, ordering, request, child_filter, columns
         )
     pages = await fetch_child_pages(
-        db, table, parent_column, parent_ids, ordering, request, child_filter
+        db, table, parent_column, parent_ids, ordering, request, child_filter, columns
     )
     return pages, [None] * len(parent_ids)

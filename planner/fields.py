@@ -41,6 +41,8 @@ class Computed:
     compute: Callable[[Any], Any]
     # Set when the value depends on who asks (Driver.email): called with is_admin.
     for_viewer: Callable[[bool], Callable[[Any], Any]] | None = None
+    # The parent row's columns it reads; None: not declared (no column is left out).
+    columns: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ class Batched:
     """
 
     load: BatchLoad
+    # The parent row's columns it reads; None: not declared (no column is left out).
+    columns: tuple[str, ...] | None = None
 
 
 FieldPlan: TypeAlias = Attribute | Computed | Batched
@@ -61,4 +65,4 @@ FieldPlans: TypeAlias = Mapping[str, FieldPlan]
 
 def global_id(type_name: str, encode: Callable[[str, int], str]) -> Computed:
     """The Relay id of a row whose primary key is `id`."""
-    return Computed(lambda row: encode(type_name, row.id))
+    return Computed(lambda row: encode(type_name, row.id), columns=("id",))

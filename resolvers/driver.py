@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Row
@@ -11,7 +11,7 @@ from loaders.driver import count_drivers, fetch_driver_page, fetch_driver_with_v
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import driver_ordering, trip_ordering
 from loaders.vehicle import joined_vehicle
-from pagination import Page, request_page
+from pagination import Ordering, Page, request_page
 from resolvers.deferred import Deferred, chain, ready
 from resolvers.global_id import decode_id_of
 from resolvers.season import season_pk
@@ -40,12 +40,16 @@ async def drivers(
     descending: bool,
     with_vehicle: bool = False,
     prime: bool = True,
+    columns: Callable[[Ordering], tuple[str, ...] | None] = lambda ordering: None,
 ) -> Page[Row[Any]]:
     """A page of drivers; `with_vehicle` fetches their vehicles in the same statement,
-    handed to the vehicle loader when `prime` (the planner reads them off the rows)."""
+    handed to the vehicle loader when `prime` (the planner reads them off the rows);
+    `columns` says which driver columns the page's rows need (None: all)."""
     ordering = driver_ordering(order_field, descending)
     request = request_page(ordering, first, after, last, before)
-    page = await fetch_driver_page(context.db, spec, ordering, request, with_vehicle)
+    page = await fetch_driver_page(
+        context.db, spec, ordering, request, with_vehicle, columns(ordering)
+    )
     if with_vehicle and prime:
         prime_vehicles(context, page.rows, "id")
     return page

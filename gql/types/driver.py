@@ -18,7 +18,7 @@ from gql.types.inputs import TripFilter, TripOrder, trip_filter_of, trip_order, 
 from gql.types.node import Node
 from gql.types.risk_score import RiskScore
 from gql.types.stats import NO_STATS, DriverStats
-from gql.types.trip import TripConnection
+from gql.types.trip import TRIP_PLANS, TripConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import DriverFilterSpec
 from loaders.orderings import trip_ordering
@@ -27,6 +27,7 @@ from loaders.trip import trip_filter
 from loaders.trip import trips as trips_table
 from loaders.vehicle import joined_vehicle
 from pagination import request_page
+from planner.columns import connection_columns
 from planner.connections import Paged, connection_plans
 from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
@@ -175,6 +176,7 @@ async def _trips(
         request,
         trip_filter(spec),
         with_totals=selection.has(("totalCount",)),  # then in the pages' statement
+        columns=connection_columns(selection, TRIP_PLANS, ordering.names),
     )
     found = zip(ids, pages, totals, strict=True)
     by_id = {i: Paged(page, i, spec, count) for i, page, count in found}
@@ -205,14 +207,15 @@ def _email_for(is_admin: bool) -> Any:
 DRIVER_PLANS: FieldPlans = {
     "id": global_id("Driver", encode_id),
     "name": Attribute("name"),
-    "email": Computed(lambda row: None, for_viewer=_email_for),
+    "email": Computed(lambda row: None, for_viewer=_email_for, columns=("email",)),
     "region": Attribute("region"),
     "createdAt": Attribute("created_at"),
-    "vehicle": Batched(_vehicles),
-    "riskScore": Batched(_risk_scores),
-    "trips": Batched(_trips),
-    "stats": Batched(_stats),
-    "rank": Batched(_ranks),
+    # The vehicle's own columns come joined in (`vehicle__*`), not from the driver's.
+    "vehicle": Batched(_vehicles, columns=("id",)),
+    "riskScore": Batched(_risk_scores, columns=("id", "risk_score", "risk_level")),
+    "trips": Batched(_trips, columns=("id",)),
+    "stats": Batched(_stats, columns=("id",)),
+    "rank": Batched(_ranks, columns=("id",)),
 }
 
 

@@ -12,7 +12,7 @@ from cache.tags import DRIVER_LIST, SEASON_LIST, TRIP_LIST
 from gql.context import Context
 from gql.prefetch import prefetch
 from gql.prefetch.selection import selects
-from gql.types.driver import Driver, DriverConnection
+from gql.types.driver import DRIVER_PLANS, Driver, DriverConnection
 from gql.types.enums import LeaderboardMetric
 from gql.types.fleet_summary import FleetSummary
 from gql.types.inputs import (
@@ -32,6 +32,7 @@ from gql.types.node import Node
 from gql.types.node_types import node_of
 from gql.types.season import Season, SeasonConnection
 from gql.types.trip import Trip, TripConnection
+from planner.columns import connection_columns
 from planner.connections import Paged
 from planner.fields import Arguments, Batched, FieldPlans
 from planner.plan import Selection
@@ -205,7 +206,14 @@ async def _drivers(context: Context, args: Arguments, sel: Selection) -> Any:
     field, descending = driver_order(driver_order_of(args.get("orderBy")))
     with_vehicle = sel.has(("nodes", "vehicle"), ("edges", "node", "vehicle"))
     page = await resolve_driver.drivers(
-        context, *_page_args(args), spec, field, descending, with_vehicle, prime=False
+        context,
+        *_page_args(args),
+        spec,
+        field,
+        descending,
+        with_vehicle,
+        prime=False,
+        columns=lambda ordering: connection_columns(sel, DRIVER_PLANS, ordering.names),
     )
     return Paged(page, None, spec)
 

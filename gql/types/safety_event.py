@@ -76,7 +76,7 @@ async def _trips(context: Context, args: Arguments, events: Sequence[Any], _: An
 
 SAFETY_EVENT_PLANS: FieldPlans = {
     "id": global_id("SafetyEvent", encode_id),
-    "trip": Batched(_trips),
+    "trip": Batched(_trips, columns=("trip_id",)),
     "kind": Attribute("kind"),
     "severity": Attribute("severity"),
     "occurredAt": Attribute("occurred_at"),

@@ -11,13 +11,14 @@ from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.node import Node
-from gql.types.safety_event import SafetyEventConnection
+from gql.types.safety_event import SAFETY_EVENT_PLANS, SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
 from loaders.orderings import SAFETY_EVENT_ORDERING
 from loaders.pages import child_pages
 from loaders.safety_event import safety_events
 from pagination import request_page
+from planner.columns import connection_columns
 from planner.connections import Paged, connection_plans, known_totals
 from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from planner.plan import Selection
@@ -130,6 +131,7 @@ async def _events(
         SAFETY_EVENT_ORDERING,
         request,
         with_totals=selection.has(("totalCount",)),  # then in the pages' statement
+        columns=connection_columns(selection, SAFETY_EVENT_PLANS, SAFETY_EVENT_ORDERING.names),
     )
     found = zip(ids, pages, totals, strict=True)
     by_id = {i: Paged(page, i, None, count) for i, page, count in found}
@@ -138,14 +140,14 @@ async def _events(
 
 TRIP_PLANS: FieldPlans = {
     "id": global_id("Trip", encode_id),
-    "driver": Batched(_drivers),
-    "vehicle": Batched(_vehicles),
+    "driver": Batched(_drivers, columns=("driver_id",)),
+    "vehicle": Batched(_vehicles, columns=("vehicle_id",)),
     "startedAt": Attribute("started_at"),
     "endedAt": Attribute("ended_at"),
     "distanceKm": Attribute("distance_km"),
     "durationSeconds": Attribute("duration_s"),
     "safetyScore": Attribute("safety_score"),
-    "safetyEvents": Batched(_events),
+    "safetyEvents": Batched(_events, columns=("id",)),
 }
 
 

@@ -1,0 +1,48 @@
+"""Which columns a connection's rows need: the fields selected on its nodes.
+
+Decoding is most of what a row costs (a timestamp more than the rest of the
+row): a page statement reads only the columns its nodes' selected fields
+declare (`Attribute` names one, `Computed`/`Batched` declare `columns`), the
+ordering's columns when a cursor is selected, and what the caller always
+needs. One field without a declaration, and every column is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from planner.fields import Attribute, FieldPlans
+from planner.plan import Selection
+
+_CURSORS = (("edges", "cursor"), ("pageInfo", "startCursor"), ("pageInfo", "endCursor"))
+
+
+def connection_columns(
+    selection: Selection,
+    node_plans: FieldPlans,
+    ordering_columns: Iterable[str],
+    required: Iterable[str] = ("id",),
+) -> tuple[str, ...] | None:
+    """The columns of the rows under `selection` (a connection field); None: all."""
+    needed = set(required)
+    if selection.has(*_CURSORS):
+        needed.update(ordering_columns)
+    for nodes in (selection.children.get("nodes"), _edge_nodes(selection)):
+        if nodes is None:
+            continue
+        for name in nodes.children:
+            if name == "__typename":
+                continue
+            plan = node_plans.get(name)
+            if isinstance(plan, Attribute):
+                needed.add(plan.name)
+            elif plan is not None and plan.columns is not None:
+                needed.update(plan.columns)
+            else:
+                return None
+    return tuple(sorted(needed))
+
+
+def _edge_nodes(selection: Selection) -> Selection | None:
+    edges = selection.children.get("edges")
+    return None if edges is None else edges.children.get("node")
