@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -14,7 +14,7 @@ from loaders.batch import one_by_key
 from loaders.database import Database
 from loaders.filters import DriverFilterSpec
 from loaders.vehicle import JOINED as VEHICLE_JOINED
-from loaders.vehicle import join_vehicle, vehicles
+from loaders.vehicle import join_vehicle
 from models import Driver
 from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
@@ -28,9 +28,14 @@ DriverRow = namedtuple("DriverRow", [column.name for column in drivers.c])  # ty
 _pick_joined = attrgetter(*(JOINED + column.name for column in drivers.c))
 
 
-def joined_driver_columns() -> list[Any]:
-    """Driver columns to join into a parent's statement (see `joined_driver`)."""
-    return [column.label(JOINED + column.name) for column in drivers.c]
+def joined_driver_columns(columns: tuple[str, ...] | None = None) -> list[Any]:
+    """Driver columns (all, or those named) to join into a parent's statement
+    (see `joined_driver`, `joined_driver_and_vehicle`)."""
+    return [
+        column.label(JOINED + column.name)
+        for column in drivers.c
+        if columns is None or column.name in columns
+    ]
 
 
 def joined_driver(row: Any) -> Any:
@@ -38,20 +43,31 @@ def joined_driver(row: Any) -> Any:
     return DriverRow._make(_pick_joined(row))
 
 
-_VEHICLE_LABELS = [VEHICLE_JOINED + column.name for column in vehicles.c]
-DriverVehicleRow = namedtuple(  # type: ignore[misc]
-    "DriverVehicleRow", [column.name for column in drivers.c] + _VEHICLE_LABELS
-)
-_pick_joined_with_vehicle = attrgetter(
-    *(JOINED + column.name for column in drivers.c), *_VEHICLE_LABELS
-)
-
-
 def joined_driver_and_vehicle(row: Any) -> Any:
-    """The driver carried by `row`, still carrying its joined vehicle columns when present."""
-    if not hasattr(row, _VEHICLE_LABELS[0]):
-        return joined_driver(row)
-    return DriverVehicleRow._make(_pick_joined_with_vehicle(row))
+    """The driver carried by `row` (whichever of its columns were joined), still
+    carrying its joined vehicle columns when present."""
+    fields: tuple[str, ...] = row._fields
+    make = _JOINED_SHAPES.get(fields)
+    if make is None:
+        make = _JOINED_SHAPES[fields] = _joined_shape(fields)
+    return make(row)
+
+
+# One maker per row shape: statement shapes are few and fixed, so this stays small.
+_JOINED_SHAPES: dict[tuple[str, ...], Callable[[Any], Any]] = {}
+
+
+def _joined_shape(fields: tuple[str, ...]) -> Callable[[Any], Any]:
+    driver = [name for name in fields if name.startswith(JOINED)]
+    vehicle = [name for name in fields if name.startswith(VEHICLE_JOINED)]
+    shape = namedtuple(  # type: ignore[misc]
+        "JoinedDriver", [name.removeprefix(JOINED) for name in driver] + vehicle
+    )
+    picks = (*driver, *vehicle)
+    if len(picks) == 1:
+        return lambda row: shape._make((getattr(row, picks[0]),))
+    pick = attrgetter(*picks)
+    return lambda row: shape._make(pick(row))
 
 
 def select_drivers(

@@ -39,14 +39,24 @@ def leaderboard_ordering(season_id: int, metric_name: str, region: str | None) -
 
 
 def _page_query(
-    metric_name: str, by_region: bool, with_vehicle: bool, ordering: Ordering, request: PageRequest
+    metric_name: str,
+    by_region: bool,
+    with_vehicle: bool,
+    ordering: Ordering,
+    request: PageRequest,
+    driver_columns: tuple[str, ...] | None,
 ) -> Select[Any]:
     metric = METRICS[metric_name]
     rank = rank_expression(metric, metric.column, by_region)
     # The entry's driver comes in the same statement (a to-one join), so
     # `driver { ... }` needs no second round trip.
     query = (
-        select(stats, metric.column.label("value"), rank.label("rank"), *joined_driver_columns())
+        select(
+            stats,
+            metric.column.label("value"),
+            rank.label("rank"),
+            *joined_driver_columns(driver_columns),
+        )
         .join(drivers, drivers.c.id == stats.c.driver_id)
         .where(stats.c.season_id == SEASON, *in_region(stats.c.driver_id, by_region))
     )
@@ -62,13 +72,17 @@ async def fetch_leaderboard_page(
     region: str | None,
     request: PageRequest,
     with_vehicle: bool = False,
+    driver_columns: tuple[str, ...] | None = None,
 ) -> Page[AnyRow]:
+    """A leaderboard page, its drivers joined in (all their columns, or those named)."""
     ordering = leaderboard_ordering(season_id, metric_name, region)
     by_region = region is not None
     # The ordering's tag differs per season/region but its SQL does not.
     statement = db.statement(
-        ("leaderboard", metric_name, by_region, with_vehicle, request.shape),
-        lambda: _page_query(metric_name, by_region, with_vehicle, ordering, request),
+        ("leaderboard", metric_name, by_region, with_vehicle, request.shape, driver_columns),
+        lambda: _page_query(
+            metric_name, by_region, with_vehicle, ordering, request, driver_columns
+        ),
     )
     params: dict[str, Any] = {"season_id": season_id, **page_params(ordering, request)}
     if by_region:

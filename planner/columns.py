@@ -27,13 +27,22 @@ def connection_columns(
     needed = set(required)
     if selection.has(*_CURSORS):
         needed.update(ordering_columns)
-    for nodes in (selection.children.get("nodes"), _edge_nodes(selection)):
-        if nodes is None:
+    nodes = (selection.children.get("nodes"), _edge_nodes(selection))
+    return object_columns(nodes, node_plans, needed)
+
+
+def object_columns(
+    selections: Iterable[Selection | None], plans: FieldPlans, required: Iterable[str] = ("id",)
+) -> tuple[str, ...] | None:
+    """The columns the fields selected on some objects read; None: all."""
+    needed = set(required)
+    for selection in selections:
+        if selection is None:
             continue
-        for name in nodes.children:
+        for name in selection.children:
             if name == "__typename":
                 continue
-            plan = node_plans.get(name)
+            plan = plans.get(name)
             if isinstance(plan, Attribute):
                 needed.add(plan.name)
             elif plan is not None and plan.columns is not None:

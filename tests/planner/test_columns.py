@@ -78,3 +78,21 @@ async def test_unselected_timestamps_are_not_read(executors: Executors) -> None:
     for columns in returned:
         for unused in ("created_at", "started_at", "ended_at", "occurred_at"):
             assert unused not in columns, columns
+
+
+LEADERBOARD_SHAPE = """{ leaderboard(first: 3) { nodes { rank value stats { trips }
+  driver { id name vehicle { plate } } } } }"""
+
+
+async def test_the_leaderboard_reads_only_the_selected_driver_columns(
+    executors: Executors,
+) -> None:
+    with record_statements() as log:
+        planned, reference = await executors.both(LEADERBOARD_SHAPE)
+    assert planned.body == reference.body
+    assert "planner" not in planned.extensions
+    [page] = [s for s in log.statements[: planned.statements] if "driver_season_stats" in s]
+    returned = page.split("\nFROM driver_season_stats JOIN")[0]  # the rank is a subquery
+    assert "driver__name" in returned
+    for unused in ("driver__created_at", "driver__email", "driver__region"):
+        assert unused not in returned, returned
