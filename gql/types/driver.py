@@ -16,19 +16,18 @@ from gql.types.connection import Connection
 from gql.types.enums import LeaderboardMetric
 from gql.types.inputs import TripFilter, TripOrder, trip_filter_of, trip_order, trip_order_of
 from gql.types.node import Node
+from gql.types.planned_pages import paged_children
 from gql.types.risk_score import RiskScore
 from gql.types.stats import NO_STATS, DriverStats
 from gql.types.trip import TRIP_PLANS, TripConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import DriverFilterSpec
 from loaders.orderings import trip_ordering
-from loaders.pages import child_pages
 from loaders.trip import trip_filter
 from loaders.trip import trips as trips_table
 from loaders.vehicle import joined_vehicle
 from pagination import request_page
-from planner.columns import connection_columns
-from planner.connections import Paged, connection_plans
+from planner.connections import connection_plans
 from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import driver as resolve
@@ -166,21 +165,20 @@ async def _trips(
     field, descending = trip_order(trip_order_of(args.get("orderBy")))
     ordering = trip_ordering(field, descending)
     request = request_page(ordering, args["first"], args["after"], args["last"], args["before"])
-    ids = list(dict.fromkeys(d.id for d in drivers))
-    pages, totals = await child_pages(
-        context.db,
-        trips_table,
-        trips_table.c.driver_id,
-        ids,
+    parents = [d.id for d in drivers]
+    table = trips_table
+    return await paged_children(
+        context,
+        table,
+        table.c.driver_id,
+        parents,
         ordering,
         request,
+        selection,
+        TRIP_PLANS,
         trip_filter(spec),
-        with_totals=selection.has(("totalCount",)),  # then in the pages' statement
-        columns=connection_columns(selection, TRIP_PLANS, ordering.names),
+        spec,
     )
-    found = zip(ids, pages, totals, strict=True)
-    by_id = {i: Paged(page, i, spec, count) for i, page, count in found}
-    return [by_id[d.id] for d in drivers]
 
 
 async def _stats(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:

@@ -11,15 +11,14 @@ from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.node import Node
+from gql.types.planned_pages import paged_children
 from gql.types.safety_event import SAFETY_EVENT_PLANS, SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
 from loaders.orderings import SAFETY_EVENT_ORDERING
-from loaders.pages import child_pages
 from loaders.safety_event import safety_events
 from pagination import request_page
-from planner.columns import connection_columns
-from planner.connections import Paged, connection_plans, known_totals
+from planner.connections import connection_plans, known_totals
 from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import trip as resolve
@@ -122,20 +121,16 @@ async def _events(
     request = request_page(
         SAFETY_EVENT_ORDERING, args["first"], args["after"], args["last"], args["before"]
     )
-    ids = list(dict.fromkeys(t.id for t in trips))
-    pages, totals = await child_pages(
-        context.db,
+    return await paged_children(
+        context,
         safety_events,
         safety_events.c.trip_id,
-        ids,
+        [t.id for t in trips],
         SAFETY_EVENT_ORDERING,
         request,
-        with_totals=selection.has(("totalCount",)),  # then in the pages' statement
-        columns=connection_columns(selection, SAFETY_EVENT_PLANS, SAFETY_EVENT_ORDERING.names),
+        selection,
+        SAFETY_EVENT_PLANS,
     )
-    found = zip(ids, pages, totals, strict=True)
-    by_id = {i: Paged(page, i, None, count) for i, page, count in found}
-    return [by_id[t.id] for t in trips]
 
 
 TRIP_PLANS: FieldPlans = {
