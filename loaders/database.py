@@ -6,9 +6,10 @@ SQLAlchemy construction or compilation. Each call takes its own pooled
 connection for one statement, so concurrent batches never share one.
 Reads run without an explicit transaction (autocommit).
 
-On PostgreSQL reads go straight to an asyncpg pool with the statement's
-compiled SQL (prepared once per connection by asyncpg), skipping
-SQLAlchemy's execution layer; rows come back as named tuples.
+On PostgreSQL reads go straight to asyncpg connections (loaders/read_pool.py)
+with the statement's compiled SQL (prepared once per connection by
+asyncpg), skipping SQLAlchemy's execution layer; rows come back as named
+tuples.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import Integer
 
 from db.statements import note_statement
+from loaders.read_pool import ReadPool
 from observability.tracing import sql_span, tracer
 
 
@@ -42,7 +44,7 @@ class Statement:
 
 
 class Database:
-    def __init__(self, engine: AsyncEngine, pg_pool: asyncpg.Pool | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, pg_pool: ReadPool | None = None) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.pg_pool = pg_pool
@@ -78,10 +80,10 @@ class Database:
             self._compile(statement)
         defaults = statement.defaults
         arguments = [params[n] if n in params else defaults[n] for n in statement.order]
-        note_statement(statement.sql or "")
-        with sql_span(statement.sql or "", system="postgresql") as span:
-            async with self.pg_pool.acquire() as connection:
-                records = await connection.fetch(statement.sql, *arguments)
+        sql = statement.sql or ""
+        note_statement(sql)
+        with sql_span(sql, system="postgresql") as span:
+            records = await self.pg_pool.fetch(sql, arguments)
             span.rows = len(records)
         # tuple.__new__ straight: namedtuple._make's Python wrapper costs ~0.5 us a row.
         new, row_type = tuple.__new__, statement.row_type
@@ -115,18 +117,15 @@ class Database:
         return column.in_(bindparam(name, expanding=True))
 
 
-async def create_pg_pool(url: str, size: int, statement_timeout_ms: int = 0) -> asyncpg.Pool:
-    """An asyncpg pool for reads, from a SQLAlchemy URL (statement_timeout 0: none)."""
+async def create_pg_pool(url: str, size: int, statement_timeout_ms: int = 0) -> ReadPool:
+    """The read pool (loaders/read_pool.py), from a SQLAlchemy URL (statement_timeout 0:
+    none), with one connection opened to fail early when the database is unreachable."""
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    return await asyncpg.create_pool(
-        dsn,
-        min_size=1,
-        max_size=size,
-        reset=_keep_session,
-        server_settings={"jit": "off", "statement_timeout": str(statement_timeout_ms)},
-        timeout=5,
-    )
+    settings = {"jit": "off", "statement_timeout": str(statement_timeout_ms)}
 
+    async def connect() -> asyncpg.Connection:
+        return await asyncpg.connect(dsn, server_settings=settings, timeout=5)
 
-async def _keep_session(connection: asyncpg.Connection) -> None:
-    """Skip asyncpg's RESET ALL round trip on release: reads change no session state."""
+    pool = ReadPool(connect, size)
+    await pool.fetch("SELECT 1")
+    return pool

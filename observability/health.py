@@ -29,8 +29,7 @@ async def _database_ok(database: Database) -> bool:
     try:
         async with asyncio.timeout(READY_TIMEOUT):
             if database.pg_pool is not None:
-                async with database.pg_pool.acquire() as connection:
-                    await connection.fetchval("SELECT 1")
+                await database.pg_pool.fetch("SELECT 1")
             else:
                 async with database.engine.connect() as connection:
                     await connection.execute(text("SELECT 1"))
