@@ -117,12 +117,21 @@ async def fetch_driver_page(
     return make_page(rows, ordering, request)
 
 
-async def fetch_driver_with_vehicle(db: Database, driver_id: int) -> AnyRow | None:
-    """One driver with its vehicle joined in (see `loaders.vehicle.joined_vehicle`)."""
-    statement = db.statement(
-        "driver_with_vehicle",
-        lambda: join_vehicle(select_drivers(), drivers.c.id).where(drivers.c.id == ID),
-    )
+async def fetch_driver(
+    db: Database,
+    driver_id: int,
+    *,
+    with_vehicle: bool = True,
+    columns: tuple[str, ...] | None = None,
+) -> AnyRow | None:
+    """One driver, its vehicle joined in when asked (see `loaders.vehicle.joined_vehicle`);
+    `columns`: only these driver columns (must hold `id`), else all."""
+
+    def build() -> Select[Any]:
+        query = select_drivers(None, columns).where(drivers.c.id == ID)
+        return join_vehicle(query, drivers.c.id) if with_vehicle else query
+
+    statement = db.statement(("driver", with_vehicle, columns), build)
     rows = await db.fetch(statement, {"id": driver_id})
     return rows[0] if rows else None
 

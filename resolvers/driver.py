@@ -7,7 +7,7 @@ from sqlalchemy import Row
 
 from cache import tags
 from gql.context import Context
-from loaders.driver import count_drivers, fetch_driver_page, fetch_driver_with_vehicle
+from loaders.driver import count_drivers, fetch_driver, fetch_driver_page
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import driver_ordering, trip_ordering
 from loaders.vehicle import joined_vehicle
@@ -22,11 +22,20 @@ async def driver(context: Context, global_id: str, with_vehicle: bool = False) -
     pk = decode_id_of(global_id, "Driver")
     if not with_vehicle:
         return await context.loaders.driver_by_id.load(pk)
-    row = await fetch_driver_with_vehicle(context.db, pk)
+    row = await fetch_driver(context.db, pk)
     context.loaders.driver_by_id.prime(pk, row)
     if row is not None:
         prime_vehicles(context, [row], "id")
     return row
+
+
+async def planned_driver(
+    context: Context, global_id: str, with_vehicle: bool, columns: tuple[str, ...] | None
+) -> Row[Any] | None:
+    """The driver an id names, as the planner takes it: only `columns` (None: all), its
+    vehicle joined in when asked, no loader primed (the planner reads no loader)."""
+    pk = decode_id_of(global_id, "Driver")
+    return await fetch_driver(context.db, pk, with_vehicle=with_vehicle, columns=columns)
 
 
 async def drivers(

@@ -197,7 +197,8 @@ async def _nodes(context: Context, args: Arguments, sel: Selection) -> Any:
 
 
 async def _driver(context: Context, args: Arguments, sel: Selection) -> Any:
-    return await resolve_driver.driver(context, args["id"], sel.has(("vehicle",)))
+    columns = object_columns([sel], DRIVER_PLANS)
+    return await resolve_driver.planned_driver(context, args["id"], sel.has(("vehicle",)), columns)
 
 
 async def _drivers(context: Context, args: Arguments, sel: Selection) -> Any:
