@@ -56,11 +56,9 @@ class Run:
         source = plan.source
         results: Sequence[Any]
         if isinstance(source, Batched):
-            arguments = (
-                get_argument_values(plan.definition, plan.node, self.variables)
-                if plan.definition.args
-                else {}
-            )
+            arguments = plan.constant_arguments
+            if arguments is None:
+                arguments = get_argument_values(plan.definition, plan.node, self.variables)
             results = await source.load(self.context, arguments, parents, plan.selection)
         elif isinstance(source, Attribute):
             name = source.name

@@ -19,6 +19,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLAbstractType,
+    GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
@@ -32,7 +33,14 @@ from graphql import (
     is_leaf_type,
     is_object_type,
 )
-from graphql.language import BooleanValueNode, VariableNode
+from graphql.execution.values import get_argument_values
+from graphql.language import (
+    BooleanValueNode,
+    ListValueNode,
+    ObjectValueNode,
+    ValueNode,
+    VariableNode,
+)
 
 from planner.builders import Builder, Leaf, compile_builder, serializer_for
 from planner.fields import Attribute, Batched, Computed, FieldPlan, FieldPlans
@@ -78,6 +86,9 @@ class ChildPlan:
     leaf: Leaf | None  # set for a scalar/enum field
     objects: Mapping[str, ObjectPlan]  # by concrete type name; empty for a leaf
     abstract: bool  # values are (type name, row) pairs
+    # The coerced arguments when no variable occurs in them (then the same for every
+    # request: coerced once here); None: read per request.
+    constant_arguments: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +257,7 @@ class PlanBuilder:
             leaf=leaf,
             objects=objects,
             abstract=abstract,
+            constant_arguments=_constant_arguments(definition, nodes[0]),
         )
 
     def selection(self, nodes: Sequence[FieldNode]) -> Selection:
@@ -339,3 +351,25 @@ __all__ = [
     "directive_variables",
     "find_operation",
 ]
+
+
+def _constant_arguments(definition: GraphQLField, node: FieldNode) -> Mapping[str, Any] | None:
+    """The field's coerced arguments if no variable occurs in them; None otherwise."""
+    if not definition.args:
+        return {}
+    if any(_has_variable(argument.value) for argument in node.arguments or ()):
+        return None
+    try:
+        return get_argument_values(definition, node, None)
+    except GraphQLError:  # refused per request, as before, where the error is reported
+        return None
+
+
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(item) for item in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(item.value) for item in value.fields)
+    return False
