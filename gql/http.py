@@ -143,8 +143,26 @@ class GraphQLApp(GraphQL[Context, None]):
         payload = await self.process_result(request, result)
         if result.errors:
             self._handle_errors(result.errors, payload)
-        await self.create_response(payload, sub_response)(scope, receive, send)
+        await self._send_payload(send, payload, sub_response)
         return True
+
+    async def _send_payload(
+        self, send: Send, payload: GraphQLHTTPResponse, sub_response: Response
+    ) -> None:
+        """The messages `create_response(payload, sub_response)` would send, in the same
+        order with the same headers, without building a Starlette response."""
+        body = self.encode_json(payload)
+        media_type = sub_response.media_type or JSON
+        headers = [
+            (b"content-length", str(len(body)).encode()),
+            (b"content-type", f"{media_type}; charset=utf-8".encode()),
+            *sub_response.headers.raw,
+        ]
+        status = sub_response.status_code or status_for(payload, media_type)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        if sub_response.background is not None:
+            await sub_response.background()
 
     async def _admit_plain(
         self, request: Request, data: GraphQLRequestData
