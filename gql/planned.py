@@ -26,6 +26,7 @@ from gql.types.season import SEASON_CONNECTION_PLANS, SEASON_PLANS
 from gql.types.stats import STATS_PLANS
 from gql.types.trip import TRIP_CONNECTION_PLANS, TRIP_PLANS
 from gql.types.vehicle import VEHICLE_PLANS
+from limits.cost import CountedResult, objects_cost
 from planner import NeedsReference, Planner, Unplannable
 from planner.connections import EDGE_PLANS, PAGE_INFO_PLANS
 from planner.metrics import count_planned, count_reference
@@ -67,7 +68,7 @@ async def try_planned(
         reason = "no query text"
     else:
         try:
-            result = await planner.execute(
+            run = await planner.execute(
                 context, documents.prepare(data.query), data.operation_name, data.variables
             )
         except Unplannable as exc:
@@ -78,7 +79,9 @@ async def try_planned(
             reason = f"error to report ({type(exc).__name__})"
         else:
             count_planned()
-            return ExecutionResult(data=result, errors=None)
+            return CountedResult(
+                data=run.data, errors=None, objects=objects_cost(run.objects_by_type)
+            )
     count_reference(reason)
     return reason
 

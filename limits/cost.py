@@ -7,7 +7,8 @@ number of ids, and connection, edge and PageInfo wrappers are free. Each
 mutation root field costs `MUTATION_COST` on top. The variable-free
 structure (`CostTree`) is compiled once per document and operation; the
 requested cost is evaluated per request with its variables, the actual cost
-by walking the response data with the same tree.
+by walking the response data with the same tree, or from the objects the
+planned executor counted as it built them (`CountedResult`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from graphql import (
     get_named_type,
     is_composite_type,
 )
+from strawberry.types import ExecutionResult
 
 from pagination.args import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
@@ -163,7 +165,24 @@ class _Compiler:
 
 
 def _is_wrapper(named: GraphQLNamedType) -> bool:
-    return named.name in WRAPPER_TYPES or named.name.endswith(WRAPPER_SUFFIXES)
+    return _is_wrapper_name(named.name)
+
+
+def _is_wrapper_name(name: str) -> bool:
+    return name in WRAPPER_TYPES or name.endswith(WRAPPER_SUFFIXES)
+
+
+def objects_cost(objects_by_type: Mapping[str, int]) -> int:
+    """The actual cost of a response whose executor counted its objects by type:
+    what `CostTree.actual` finds walking it."""
+    return sum(n for name, n in objects_by_type.items() if not _is_wrapper_name(name))
+
+
+@dataclass
+class CountedResult(ExecutionResult):
+    """A result whose executor counted its cost (`objects_cost`): no walk needed."""
+
+    objects: int = 0
 
 
 def _argument(value: ValueNode | None) -> Argument:

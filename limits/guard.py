@@ -28,7 +28,7 @@ from strawberry.types import ExecutionResult
 
 from errors.domain import echo
 from limits.buckets import Take
-from limits.cost import CostTree, compile_cost
+from limits.cost import CostTree, CountedResult, compile_cost
 from limits.rate_limiter import RateLimiter
 
 Execute = Callable[[list[GraphQLRequestData]], Awaitable[list[ExecutionResult]]]
@@ -94,7 +94,9 @@ class RequestGuard:
         actual = [0] * len(items)
         for i in admitted:
             tree, done = trees[i], results[i]
-            if tree is not None and done is not None:
+            if isinstance(done, CountedResult):
+                actual[i] = done.objects
+            elif tree is not None and done is not None:
                 actual[i] = tree.actual(done.data)
         if take is not None and take.allowed and total > sum(actual):
             take = await self._take(client, sum(actual) - total)  # refund the unused part

@@ -30,19 +30,24 @@ class NeedsReference(Exception):
 class Run:
     """One request's execution of a plan."""
 
-    __slots__ = ("context", "variables")
+    __slots__ = ("context", "data", "objects_by_type", "variables")
 
     def __init__(self, context: Context, variables: VariableValues) -> None:
         self.context = context
         self.variables = variables
+        # How many objects of each type the response holds (for its actual cost).
+        self.objects_by_type: dict[str, int] = {}
+        self.data: dict[str, Any] | None = None
 
-    async def data(self, plan: OperationPlan) -> dict[str, Any]:
-        [data] = await self.objects(plan.root, [None])
-        return data
+    async def execute(self, plan: OperationPlan) -> None:
+        [self.data] = await self.objects(plan.root, [None])
+        self.objects_by_type[plan.root.type_name] -= 1  # the response's root is no object
 
     async def objects(self, plan: ObjectPlan, values: Sequence[Any]) -> list[dict[str, Any]]:
         build = plan.build
         dicts = [build(value) for value in values]
+        counts = self.objects_by_type
+        counts[plan.type_name] = counts.get(plan.type_name, 0) + len(dicts)
         children = plan.children
         if len(children) == 1:
             await self.child(children[0], values, dicts)

@@ -48,7 +48,8 @@ class Planner:
         prepared: PreparedDocument,
         operation_name: str | None,
         variables: Mapping[str, Any] | None,
-    ) -> dict[str, Any]:
+    ) -> Run:
+        """The finished run: its `data`, and the objects it built by type."""
         if not prepared.is_valid or prepared.document is None:
             raise Unplannable("invalid document")
         operation, switches = self._operation(prepared, operation_name)
@@ -60,7 +61,9 @@ class Planner:
         flags = tuple(bool(coerced.coerced.get(name)) for name in switches)
         is_admin = context.viewer.is_admin
         plan = self._plan(prepared, operation_name, flags, is_admin, coerced.coerced)
-        return await Run(context, coerced).data(plan)
+        run = Run(context, coerced)
+        await run.execute(plan)
+        return run
 
     def _operation(
         self, prepared: PreparedDocument, name: str | None

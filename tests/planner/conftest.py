@@ -12,7 +12,7 @@ import pytest
 from tests.gql.client import GraphQLClient, Json, serving
 from tests.gql.fixtures import dataset
 
-__all__ = ["Executors", "dataset", "executors"]
+__all__ = ["Executors", "cost", "dataset", "executors"]
 
 
 @dataclass
@@ -45,6 +45,12 @@ class Executors:
         for error in result.get("errors") or ():  # a masked error's id differs per request
             error.get("extensions", {}).pop("reference", None)
         return Answer(orjson.dumps(result), extensions, statements)
+
+
+def cost(answer: Answer) -> tuple[int, int]:
+    """The answer's requested and actual cost (the throttle's figures are per server)."""
+    found = answer.extensions["cost"]
+    return found["requested"], found["actual"]
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from graphql import FieldNode, OperationDefinitionNode, SelectionSetNode, parse
 from tests.gql.dataset import Dataset
 from tests.gql.test_statement_counts import pinned_count
 from tests.gql.test_statement_counts import variables as pinned_variables
-from tests.planner.conftest import Executors
+from tests.planner.conftest import Executors, cost
 
 ROOT = Path(__file__).parents[2]
 FOLDERS = [
@@ -81,6 +81,7 @@ async def test_planned_answers_like_the_reference(
     document = DOCUMENTS[path]
     planned, reference = await executors.both(document, variables_for(path, dataset), admin=admin)
     assert planned.body == reference.body
+    assert cost(planned) == cost(reference)  # counted by the planner, walked by the reference
     if "# planned: no" in document:
         assert "fallback" in planned.extensions.get("planner", {})
     else:

@@ -32,7 +32,7 @@ from gql.planned import FIELD_REGISTRY
 from gql.schema import build_schema
 from planner.plan import PlanBuilder, find_operation
 from tests.gql.ids import global_id
-from tests.planner.conftest import Executors
+from tests.planner.conftest import Executors, cost
 
 FIELDS = ["drivers", "driver", "trips", "seasons", "activeSeason", "leaderboard", "nodes"]
 ANCHOR = datetime(2026, 11, 20, tzinfo=UTC)
@@ -102,6 +102,7 @@ async def test_generated_documents_answer_alike(executors: Executors) -> None:
     for query in queries:
         planned, reference = await executors.both(query)
         assert planned.body == reference.body, query
+        assert cost(planned) == cost(reference), query
         if "planner" not in planned.extensions:
             planned_count += 1
             assert planned.statements <= statement_bound(query), query
