@@ -20,8 +20,9 @@ class Paged:
     total: int | None = None  # the count, when the page's statement carried it
 
 
-def known_totals(values: Sequence[Paged]) -> list[int] | None:
-    """The totals every value already carries (folded into its page's statement)."""
+def folded_totals(args: Any, values: Sequence[Paged], selection: Any) -> list[int] | None:
+    """`totalCount`'s `now`: the totals every value already carries (folded into its
+    page's statement); None when one is missing (a statement must count them)."""
     totals = [value.total for value in values]
     return None if any(total is None for total in totals) else totals  # type: ignore[return-value]
 

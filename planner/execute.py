@@ -2,7 +2,9 @@
 
 Each plan node builds the dicts of all its objects at once, then loads its
 children for all those objects together: one `Batched` call per field and
-level (one SQL statement), siblings concurrently. A value the reference
+level (one SQL statement), siblings concurrently. Fields that need no
+statement (a `Batched` field's `now` answer, `Attribute`, `Computed`) are
+placed at once, without a task. A value the reference
 executor would turn into an error (a null in a non-null position) raises
 `NeedsReference`: the request is answered by the reference executor, which
 reports the error with its path and null propagation.
@@ -11,16 +13,20 @@ reports the error with its path and null propagation.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Coroutine, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from graphql.execution.values import VariableValues, get_argument_values
 
-from planner.fields import Attribute, Batched
+from planner.fields import Arguments, Attribute, Batched
 from planner.plan import ChildPlan, ObjectPlan, OperationPlan
 
 if TYPE_CHECKING:
     from gql.context import Context
+
+
+Json: TypeAlias = dict[str, Any]
+Pending: TypeAlias = list[Coroutine[Any, Any, None]]
 
 
 class NeedsReference(Exception):
@@ -40,37 +46,66 @@ class Run:
         self.data: dict[str, Any] | None = None
 
     async def execute(self, plan: OperationPlan) -> None:
-        [self.data] = await self.objects(plan.root, [None])
+        [self.data], pending = self.objects(plan.root, [None])
+        await _run(pending)
         self.objects_by_type[plan.root.type_name] -= 1  # the response's root is no object
 
-    async def objects(self, plan: ObjectPlan, values: Sequence[Any]) -> list[dict[str, Any]]:
+    # Each step below does all it can at once and returns the loads left to await
+    # (coroutines not yet started): a level whose fields need no statement (joined
+    # relations, computed values) is built without a task or a suspension.
+
+    def objects(self, plan: ObjectPlan, values: Sequence[Any]) -> tuple[list[Json], Pending]:
+        """The objects' dicts, and the loads that will fill their other fields."""
         build = plan.build
         dicts = [build(value) for value in values]
         counts = self.objects_by_type
         counts[plan.type_name] = counts.get(plan.type_name, 0) + len(dicts)
-        children = plan.children
-        if len(children) == 1:
-            await self.child(children[0], values, dicts)
-        elif children:
-            await asyncio.gather(*(self.child(child, values, dicts) for child in children))
-        return dicts
+        pending: Pending = []
+        try:
+            for child in plan.children:
+                pending += self.child(child, values, dicts)
+        except BaseException:
+            _close(pending)
+            raise
+        return dicts, pending
 
-    async def child(
-        self, plan: ChildPlan, parents: Sequence[Any], dicts: list[dict[str, Any]]
-    ) -> None:
+    def child(self, plan: ChildPlan, parents: Sequence[Any], dicts: list[Json]) -> Pending:
         source = plan.source
-        results: Sequence[Any]
+        results: Sequence[Any] | None
         if isinstance(source, Batched):
             arguments = plan.constant_arguments
             if arguments is None:
                 arguments = get_argument_values(plan.definition, plan.node, self.variables)
-            results = await source.load(self.context, arguments, parents, plan.selection)
+            now = source.now
+            if not parents:
+                results = []  # nothing to load for
+            elif now is not None:
+                results = now(arguments, parents, plan.selection)
+            else:
+                results = None
+            if results is None:
+                return [self.load(plan, source, arguments, parents, dicts)]
         elif isinstance(source, Attribute):
             name = source.name
             results = [getattr(parent, name) for parent in parents]
         else:
             compute = source.compute
             results = [compute(parent) for parent in parents]
+        return self.place(plan, results, dicts)
+
+    async def load(
+        self,
+        plan: ChildPlan,
+        source: Batched,
+        arguments: Arguments,
+        parents: Sequence[Any],
+        dicts: list[Json],
+    ) -> None:
+        results = await source.load(self.context, arguments, parents, plan.selection)
+        await _run(self.place(plan, results, dicts))
+
+    def place(self, plan: ChildPlan, results: Sequence[Any], dicts: list[Json]) -> Pending:
+        """Put each parent's value under the field's key (objects built first)."""
         key = plan.key
         if plan.leaf is not None:
             serialize = plan.leaf
@@ -82,57 +117,70 @@ class Run:
                     raise NeedsReference(key)
                 for out, value in zip(dicts, results, strict=True):
                     out[key] = serialize(value)
-            return
+            return []
         if plan.is_list:
-            await self.lists(plan, results, dicts)
-        else:
-            await self.singles(plan, results, dicts)
+            return self.lists(plan, results, dicts)
+        return self.singles(plan, results, dicts)
 
-    async def singles(
-        self, plan: ChildPlan, results: Sequence[Any], dicts: list[dict[str, Any]]
-    ) -> None:
+    def singles(self, plan: ChildPlan, results: Sequence[Any], dicts: list[Json]) -> Pending:
         present = [value for value in results if value is not None]
         if plan.non_null and len(present) != len(results):
             raise NeedsReference(plan.key)
-        built = iter(await self.built(plan, present))
+        built, pending = self.built(plan, present)
+        made = iter(built)
         key = plan.key
         for out, value in zip(dicts, results, strict=True):
-            out[key] = None if value is None else next(built)
+            out[key] = None if value is None else next(made)
+        return pending
 
-    async def lists(
-        self, plan: ChildPlan, results: Sequence[Any], dicts: list[dict[str, Any]]
-    ) -> None:
+    def lists(self, plan: ChildPlan, results: Sequence[Any], dicts: list[Json]) -> Pending:
         if plan.non_null and any(items is None for items in results):
             raise NeedsReference(plan.key)
         flat = [item for items in results if items is not None for item in items]
         present = [item for item in flat if item is not None]
         if plan.item_non_null and len(present) != len(flat):
             raise NeedsReference(plan.key)
-        built = iter(await self.built(plan, present))
+        built, pending = self.built(plan, present)
+        made = iter(built)
         key = plan.key
         for out, items in zip(dicts, results, strict=True):
             if items is None:
                 out[key] = None
             else:
-                out[key] = [None if item is None else next(built) for item in items]
+                out[key] = [None if item is None else next(made) for item in items]
+        return pending
 
-    async def built(self, plan: ChildPlan, values: list[Any]) -> list[dict[str, Any]]:
+    def built(self, plan: ChildPlan, values: list[Any]) -> tuple[list[Json], Pending]:
         """Dicts for `values` in order; abstract values are (type name, value) pairs."""
         if not plan.abstract:
             [object_plan] = plan.objects.values()
-            return await self.objects(object_plan, values)
+            return self.objects(object_plan, values)
         by_type: dict[str, list[int]] = {}
         for index, (type_name, _) in enumerate(values):
             by_type.setdefault(type_name, []).append(index)
-        out: list[dict[str, Any]] = [{}] * len(values)
-        groups = list(by_type.items())
-        made = await asyncio.gather(
-            *(
-                self.objects(plan.objects[type_name], [values[i][1] for i in indexes])
-                for type_name, indexes in groups
-            )
-        )
-        for (_, indexes), dicts in zip(groups, made, strict=True):
-            for index, built in zip(indexes, dicts, strict=True):
-                out[index] = built
-        return out
+        out: list[Json] = [{}] * len(values)
+        pending: Pending = []
+        try:
+            for type_name, indexes in by_type.items():
+                dicts, more = self.objects(plan.objects[type_name], [values[i][1] for i in indexes])
+                pending += more
+                for index, made in zip(indexes, dicts, strict=True):
+                    out[index] = made
+        except BaseException:
+            _close(pending)
+            raise
+        return out, pending
+
+
+async def _run(pending: Pending) -> None:
+    """Await the loads left, siblings concurrently."""
+    if len(pending) == 1:
+        await pending[0]
+    elif pending:
+        await asyncio.gather(*pending)
+
+
+def _close(pending: Pending) -> None:
+    """Drop loads that will not run (a sibling raised first): none has started."""
+    for coroutine in pending:
+        coroutine.close()

@@ -26,6 +26,8 @@ BatchLoad: TypeAlias = Callable[
     ["Context", Arguments, Sequence[Any], "Selection"], Awaitable[Sequence[Any]]
 ]
 
+BatchNow: TypeAlias = Callable[[Arguments, Sequence[Any], "Selection"], Sequence[Any] | None]
+
 
 @dataclass(frozen=True, slots=True)
 class Attribute:
@@ -57,6 +59,9 @@ class Batched:
     load: BatchLoad
     # The parent row's columns it reads; None: not declared (no column is left out).
     columns: tuple[str, ...] | None = None
+    # The values at once, without I/O, when the parents' rows already hold them (a
+    # relation joined into their statement); None: `load` must run.
+    now: BatchNow | None = None
 
 
 FieldPlan: TypeAlias = Attribute | Computed | Batched

@@ -133,9 +133,13 @@ class DriverConnection(Connection[Driver]):
 # -- planned executor (planner/): how each Driver field is obtained, for all drivers at once
 
 
-async def _vehicles(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
-    if drivers and hasattr(drivers[0], "vehicle__id"):  # joined into the drivers' statement
+def _joined_vehicles(args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
+    if hasattr(drivers[0], "vehicle__id"):  # joined into the drivers' statement
         return [joined_vehicle(driver) for driver in drivers]
+    return None
+
+
+async def _vehicles(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
     return await context.loaders.vehicle_by_driver_id.batch_load_fn([d.id for d in drivers])
 
 
@@ -145,14 +149,18 @@ _ON_DRIVER_ROW = frozenset({"score", "level", "__typename"})
 LatestRisk = namedtuple("LatestRisk", "score level computed_at")
 
 
-async def _risk_scores(
-    context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
-) -> Any:
+def _risk_scores_on_row(args: Arguments, drivers: Sequence[Any], selection: Selection) -> Any:
     if selection.children.keys() <= _ON_DRIVER_ROW:
         return [
             None if d.risk_score is None else LatestRisk(d.risk_score, d.risk_level, None)
             for d in drivers
         ]
+    return None
+
+
+async def _risk_scores(
+    context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
+) -> Any:
     loader = context.loaders.latest_risk_score_by_driver_id
     return await loader.batch_load_fn([d.id for d in drivers])
 
@@ -209,8 +217,10 @@ DRIVER_PLANS: FieldPlans = {
     "region": Attribute("region"),
     "createdAt": Attribute("created_at"),
     # The vehicle's own columns come joined in (`vehicle__*`), not from the driver's.
-    "vehicle": Batched(_vehicles, columns=("id",)),
-    "riskScore": Batched(_risk_scores, columns=("id", "risk_score", "risk_level")),
+    "vehicle": Batched(_vehicles, columns=("id",), now=_joined_vehicles),
+    "riskScore": Batched(
+        _risk_scores, columns=("id", "risk_score", "risk_level"), now=_risk_scores_on_row
+    ),
     "trips": Batched(_trips, columns=("id",)),
     "stats": Batched(_stats, columns=("id",)),
     "rank": Batched(_ranks, columns=("id",)),

@@ -142,8 +142,14 @@ async def _seasons(context: Context, args: Arguments, values: Sequence[Any], _: 
     ]
 
 
+def _known_seasons(args: Arguments, values: Sequence[Any], _: Any) -> Any:
+    if all(v.season is not None or v.season_pk is None for v in values):
+        return [v.season for v in values]
+    return None
+
+
 LEADERBOARD_CONNECTION_PLANS: FieldPlans = connection_plans(
-    Batched(_count), season=Batched(_seasons), metric=Attribute("metric")
+    Batched(_count), season=Batched(_seasons, now=_known_seasons), metric=Attribute("metric")
 )
 
 LEADERBOARD_ENTRY_PLANS: FieldPlans = {

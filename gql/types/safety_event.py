@@ -13,7 +13,7 @@ from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.enums import SafetyEventKind
 from gql.types.node import Node
-from planner.connections import connection_plans, known_totals
+from planner.connections import connection_plans, folded_totals
 from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
@@ -84,11 +84,10 @@ SAFETY_EVENT_PLANS: FieldPlans = {
 
 
 async def _count_events(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
-    totals = known_totals(values)
-    if totals is not None:
-        return totals
     loader = context.loaders.safety_event_count_by_trip_id
     return await loader.batch_load_fn([value.owner for value in values])
 
 
-SAFETY_EVENT_CONNECTION_PLANS: FieldPlans = connection_plans(Batched(_count_events))
+SAFETY_EVENT_CONNECTION_PLANS: FieldPlans = connection_plans(
+    Batched(_count_events, now=folded_totals)
+)

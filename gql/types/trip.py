@@ -18,7 +18,7 @@ from loaders.filters import TripFilterSpec
 from loaders.orderings import SAFETY_EVENT_ORDERING
 from loaders.safety_event import safety_events
 from pagination import request_page
-from planner.connections import connection_plans, known_totals
+from planner.connections import connection_plans, folded_totals
 from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import trip as resolve
@@ -147,13 +147,10 @@ TRIP_PLANS: FieldPlans = {
 
 
 async def _count_trips(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
-    totals = known_totals(values)
-    if totals is not None:
-        return totals
     if values and values[0].owner is None:  # the fleet's `trips`, at the root
         return [await resolve.trips_count(context, value.spec) for value in values]
     loader = context.loaders.trip_count_by_driver_id
     return await loader.batch_load_fn([(value.owner, value.spec) for value in values])
 
 
-TRIP_CONNECTION_PLANS: FieldPlans = connection_plans(Batched(_count_trips))
+TRIP_CONNECTION_PLANS: FieldPlans = connection_plans(Batched(_count_trips, now=folded_totals))
