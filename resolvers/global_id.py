@@ -12,7 +12,7 @@ NODE_TYPES = frozenset({"Driver", "Vehicle", "Trip", "SafetyEvent", "Season"})
 
 
 def encode_id(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii")
+    return binascii.b2a_base64(f"{type_name}:{pk}".encode(), newline=False).decode("ascii")
 
 
 def decode_id(global_id: str) -> tuple[str, int]:
