@@ -69,14 +69,16 @@ def _lateral_pages(
     query = select(parents.c[PARENT], *selected).order_by(parents.c[PARENT], *in_order)
     if not with_totals:
         return query.select_from(parents.join(child, true()))
+    # A LATERAL of its own, joined before the pages: counted once per parent. (As a
+    # scalar subquery in the select list it ran once per output row: `limit` times.)
     total = (
-        select(func.count())
+        select(func.count().label(TOTAL))
         .select_from(table)
         .where(parent_column == parents.c[PARENT], *filters)
-        .correlate(parents)
-        .scalar_subquery()
+        .lateral()
     )
-    return query.add_columns(total.label(TOTAL)).select_from(parents.outerjoin(child, true()))
+    joined = parents.join(total, true()).outerjoin(child, true())
+    return query.add_columns(total.c[TOTAL]).select_from(joined)
 
 
 def _ranked_pages(
