@@ -121,7 +121,12 @@ async def create_pg_pool(url: str, size: int, statement_timeout_ms: int = 0) -> 
     """The read pool (loaders/read_pool.py), from a SQLAlchemy URL (statement_timeout 0:
     none), with one connection opened to fail early when the database is unreachable."""
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    settings = {"jit": "off", "statement_timeout": str(statement_timeout_ms)}
+    settings = {
+        "jit": "off",
+        "statement_timeout": str(statement_timeout_ms),
+        # Plan each prepared read once per connection (docs/decisions/0017-read-plans.md).
+        "plan_cache_mode": "force_generic_plan",
+    }
 
     async def connect() -> asyncpg.Connection:
         return await asyncpg.connect(dsn, server_settings=settings, timeout=5)

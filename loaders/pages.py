@@ -20,7 +20,7 @@ from loaders.base import AnyRow
 from loaders.batch import many_by_key
 from loaders.database import Database
 from pagination import Ordering, Page, PageRequest, make_page, page_params
-from pagination.keyset import LIMIT, order_columns
+from pagination.keyset import limit_of, order_columns
 
 PARENT = "batch_parent_id"
 TOTAL = "batch_total"
@@ -59,7 +59,7 @@ def _lateral_pages(
         select(table)
         .where(parent_column == parents.c[PARENT], *filters, *ordering.seek_clauses(request))
         .order_by(*ordering.order_by(request))
-        .limit(LIMIT)
+        .limit(limit_of(request))
         .lateral()
     )
     in_order = order_columns(
@@ -107,7 +107,7 @@ def _ranked_pages(
     ).subquery()
     return (
         select(ranked)
-        .where(ranked.c.batch_position <= LIMIT)
+        .where(ranked.c.batch_position <= limit_of(request))
         .order_by(ranked.c[PARENT], ranked.c.batch_position)
     )
 

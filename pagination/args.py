@@ -27,9 +27,10 @@ class PageRequest:
     trim_last: int | None = None
 
     @property
-    def shape(self) -> tuple[bool, bool, bool]:
-        """What the SQL depends on (values are bind parameters)."""
-        return (self.backward, self.after is not None, self.before is not None)
+    def shape(self) -> tuple[bool, bool, bool, int]:
+        """What the SQL depends on: the cursor sides and direction (cursor values are
+        bind parameters) and the page size (written into the SQL: `keyset.limit_of`)."""
+        return (self.backward, self.after is not None, self.before is not None, self.limit)
 
 
 def _check_size(name: str, value: int | None) -> None:

@@ -96,3 +96,10 @@ async def test_a_closed_pool_refuses_reads_as_an_outage(pg_url: str) -> None:
     with pytest.raises(ReadPoolClosed) as closed:
         await pool.fetch("SELECT 1")
     assert fault_code(closed.value) == SERVICE_UNAVAILABLE
+
+
+async def test_reads_are_planned_once_per_connection(pool: ReadPool) -> None:
+    """Generic plans for prepared reads (docs/decisions/0017-read-plans.md)."""
+    assert await pool.fetch("SELECT current_setting('plan_cache_mode')") == [
+        ("force_generic_plan",)
+    ]
