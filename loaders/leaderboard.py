@@ -45,6 +45,7 @@ def _page_query(
     ordering: Ordering,
     request: PageRequest,
     driver_columns: tuple[str, ...] | None,
+    stats_columns: tuple[str, ...] | None,
 ) -> Select[Any]:
     metric = METRICS[metric_name]
     rank = rank_expression(metric, metric.column, by_region)
@@ -52,7 +53,7 @@ def _page_query(
     # `driver { ... }` needs no second round trip.
     query = (
         select(
-            stats,
+            *(stats.c if stats_columns is None else [stats.c[name] for name in stats_columns]),
             metric.column.label("value"),
             rank.label("rank"),
             *joined_driver_columns(driver_columns),
@@ -73,15 +74,25 @@ async def fetch_leaderboard_page(
     request: PageRequest,
     with_vehicle: bool = False,
     driver_columns: tuple[str, ...] | None = None,
+    stats_columns: tuple[str, ...] | None = None,
 ) -> Page[AnyRow]:
-    """A leaderboard page, its drivers joined in (all their columns, or those named)."""
+    """A leaderboard page, its drivers joined in (all their columns, or those named);
+    `stats_columns`: only these season-stats columns (must hold `driver_id`), else all."""
     ordering = leaderboard_ordering(season_id, metric_name, region)
     by_region = region is not None
     # The ordering's tag differs per season/region but its SQL does not.
     statement = db.statement(
-        ("leaderboard", metric_name, by_region, with_vehicle, request.shape, driver_columns),
+        (
+            "leaderboard",
+            metric_name,
+            by_region,
+            with_vehicle,
+            request.shape,
+            driver_columns,
+            stats_columns,
+        ),
         lambda: _page_query(
-            metric_name, by_region, with_vehicle, ordering, request, driver_columns
+            metric_name, by_region, with_vehicle, ordering, request, driver_columns, stats_columns
         ),
     )
     params: dict[str, Any] = {"season_id": season_id, **page_params(ordering, request)}

@@ -25,10 +25,12 @@ async def leaderboard(
     with_vehicle: bool = False,
     prime: bool = True,
     driver_columns: tuple[str, ...] | None = None,
+    stats_columns: tuple[str, ...] | None = None,
 ) -> tuple[int | None, Page[Row[Any]] | None]:
     """(season pk, page); (None, None) when no season is named and none is active.
     Joined vehicles go to the vehicle loader when `prime` (the planner reads the rows);
-    `driver_columns`: the joined drivers' columns the rows need (None: all)."""
+    `driver_columns`, `stats_columns`: the joined drivers' and the season stats' columns
+    the rows need (None: all)."""
     region = arguments.text("region", region)
     pk = await season_pk(context, season_id)
     if pk is None:
@@ -37,7 +39,7 @@ async def leaderboard(
     ordering = leaderboard_ordering(pk, metric, region)
     request = request_page(ordering, first, after, last, before)
     page = await fetch_leaderboard_page(
-        context.db, pk, metric, region, request, with_vehicle, driver_columns
+        context.db, pk, metric, region, request, with_vehicle, driver_columns, stats_columns
     )
     if with_vehicle and prime:
         prime_vehicles(context, page.rows, "driver_id")

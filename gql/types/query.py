@@ -31,6 +31,7 @@ from gql.types.leaderboard import LeaderboardConnection, PlannedLeaderboard
 from gql.types.node import Node
 from gql.types.node_types import node_of
 from gql.types.season import Season, SeasonConnection
+from gql.types.stats import STATS_PLANS
 from gql.types.trip import Trip, TripConnection
 from planner.columns import connection_columns, object_columns
 from planner.connections import Paged
@@ -254,19 +255,20 @@ async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any
         *_page_args(args),
         with_vehicle,
         prime=False,
-        driver_columns=object_columns(_entry_drivers(sel), DRIVER_PLANS),
+        driver_columns=object_columns(_entry_fields(sel, "driver"), DRIVER_PLANS),
+        stats_columns=object_columns(_entry_fields(sel, "stats"), STATS_PLANS, ("driver_id",)),
     )
     # Ranking the active season: its row is already at hand (the season calendar).
     active = await context.active_season() if args.get("seasonId") is None else None
     return PlannedLeaderboard(page, season_pk, args.get("region"), metric, active)
 
 
-def _entry_drivers(sel: Selection) -> list[Selection | None]:
-    """What is selected on the leaderboard entries' drivers."""
+def _entry_fields(sel: Selection, name: str) -> list[Selection | None]:
+    """What is selected on the leaderboard entries' field `name` (driver, stats)."""
     nodes = sel.children.get("nodes")
     edges = sel.children.get("edges")
     node = None if edges is None else edges.children.get("node")
-    return [None if entry is None else entry.children.get("driver") for entry in (nodes, node)]
+    return [None if entry is None else entry.children.get(name) for entry in (nodes, node)]
 
 
 async def _fleet_summary(context: Context, args: Arguments, sel: Selection) -> Any:
