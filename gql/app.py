@@ -25,7 +25,7 @@ from gql.fast_path import FastPath
 from gql.schema import build_schema
 from limits import RequestSizeLimit
 from loaders import Database
-from loaders.database import create_pg_pool
+from loaders.database import create_read_pools
 from loaders.season_calendar import SeasonCalendar
 from observability import exposition
 from observability.health import health, ready
@@ -67,14 +67,14 @@ def create_app(
         )
         count_statements(engine)
         trace_statements(engine)  # spans for the writes' statements (reads open their own)
-        pg_pool = None
+        read_pools = None
         if engine.dialect.name == "postgresql":
-            pg_pool = await create_pg_pool(
+            read_pools = await create_read_pools(
                 settings.database_url,
                 settings.database_pool_size,
                 settings.database_statement_timeout_ms,
             )
-        app.state.database = Database(engine, pg_pool)
+        app.state.database = Database(engine, read_pools)
         app.state.season_calendar = SeasonCalendar(
             app.state.database, settings.season_cache_seconds
         )
@@ -87,8 +87,8 @@ def create_app(
             await persisted.close()
             if response_cache is not None:
                 await response_cache.close()
-            if pg_pool is not None:
-                await pg_pool.close()
+            if read_pools is not None:
+                await read_pools.close()
             await engine.dispose()
 
     graphql = CachedGraphQLApp(build_schema(), settings)

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import Integer
 
 from db.statements import note_statement
-from loaders.read_pool import ReadPool
+from loaders.read_pool import ReadPool, ReadPools
 from observability.tracing import sql_span, tracer
 
 
@@ -41,13 +41,15 @@ class Statement:
     compiled: Any = None
     row_type: Any = None
     defaults: dict[str, Any] = field(default_factory=dict)
+    # Whether its best plan is the same whatever its values (see `_plan_stable`).
+    generic: bool = False
 
 
 class Database:
-    def __init__(self, engine: AsyncEngine, pg_pool: ReadPool | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, read_pools: ReadPools | None = None) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
-        self.pg_pool = pg_pool
+        self.read_pools = read_pools
         self._statements: dict[Hashable, Statement] = {}
 
     @property
@@ -64,7 +66,7 @@ class Database:
     async def fetch(
         self, statement: Statement, params: Mapping[str, Any] | None = None
     ) -> Sequence[Any]:
-        if self.pg_pool is not None:
+        if self.read_pools is not None:
             return await self._fetch_asyncpg(statement, params or {})
         text = self._sql_text(statement) if tracer() is not None else ""
         with sql_span(text, system=self.dialect) as span:
@@ -75,15 +77,17 @@ class Database:
         return rows
 
     async def _fetch_asyncpg(self, statement: Statement, params: Mapping[str, Any]) -> list[Any]:
-        assert self.pg_pool is not None
+        assert self.read_pools is not None
         if statement.compiled is None:
             self._compile(statement)
+        pools = self.read_pools
+        pool = pools.generic if statement.generic else pools.custom
         defaults = statement.defaults
         arguments = [params[n] if n in params else defaults[n] for n in statement.order]
         sql = statement.sql or ""
         note_statement(sql)
         with sql_span(sql, system="postgresql") as span:
-            records = await self.pg_pool.fetch(sql, arguments)
+            records = await pool.fetch(sql, arguments)
             span.rows = len(records)
         # tuple.__new__ straight: namedtuple._make's Python wrapper costs ~0.5 us a row.
         new, row_type = tuple.__new__, statement.row_type
@@ -104,6 +108,7 @@ class Database:
         # Values bound at build time (literals, LIMIT defaults): read once here,
         # so a request does no SQLAlchemy parameter processing.
         statement.defaults = compiled.construct_params(escape_names=False, _check=False)
+        statement.generic = all(_plan_stable(name) for name in statement.order)
         statement.compiled = compiled
 
     def match_ids(self, column: ColumnElement[Any], name: str = "ids") -> ColumnElement[bool]:
@@ -117,20 +122,36 @@ class Database:
         return column.in_(bindparam(name, expanding=True))
 
 
-async def create_pg_pool(url: str, size: int, statement_timeout_ms: int = 0) -> ReadPool:
-    """The read pool (loaders/read_pool.py), from a SQLAlchemy URL (statement_timeout 0:
-    none), with one connection opened to fail early when the database is unreachable."""
+# Parameters whose values never change a read's best plan: keys (an equality on a
+# primary or foreign key, a LATERAL over parent keys), the season, and keyset cursors
+# (a seek in index order under a LIMIT). Any other parameter is a client's filter value
+# (a date range, a distance, a region) whose selectivity decides the plan.
+_STABLE_PARAMETERS = frozenset({"id", "ids", "season_id"})
+_CURSOR_PREFIXES = ("after_", "before_")
+
+
+def _plan_stable(name: str) -> bool:
+    return name in _STABLE_PARAMETERS or name.startswith(_CURSOR_PREFIXES)
+
+
+async def create_read_pools(url: str, size: int, statement_timeout_ms: int = 0) -> ReadPools:
+    """The read pools (loaders/read_pool.py), from a SQLAlchemy URL (statement_timeout 0:
+    none), each of at most `size` connections; one connection is opened to fail early
+    when the database is unreachable."""
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    settings = {
-        "jit": "off",
-        "statement_timeout": str(statement_timeout_ms),
-        # Plan each prepared read once per connection (docs/decisions/0017-read-plans.md).
-        "plan_cache_mode": "force_generic_plan",
-    }
 
-    async def connect() -> asyncpg.Connection:
-        return await asyncpg.connect(dsn, server_settings=settings, timeout=5)
+    def pool(plan_cache_mode: str) -> ReadPool:
+        settings = {
+            "jit": "off",
+            "statement_timeout": str(statement_timeout_ms),
+            "plan_cache_mode": plan_cache_mode,
+        }
 
-    pool = ReadPool(connect, size)
-    await pool.fetch("SELECT 1")
-    return pool
+        async def connect() -> asyncpg.Connection:
+            return await asyncpg.connect(dsn, server_settings=settings, timeout=5)
+
+        return ReadPool(connect, size)
+
+    pools = ReadPools(generic=pool("force_generic_plan"), custom=pool("force_custom_plan"))
+    await pools.generic.fetch("SELECT 1")
+    return pools

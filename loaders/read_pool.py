@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -144,3 +145,23 @@ class ReadPool:
                 await connection.close(timeout=2)
             except Exception:  # closing anyway: a lost socket needs no goodbye
                 connection.terminate()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadPools:
+    """Reads by how PostgreSQL plans them (docs/decisions/0017-read-plans.md): plan-stable
+    statements on connections that keep one generic plan per prepared statement, the
+    others (filters on client values) on connections that plan every execution."""
+
+    generic: ReadPool
+    custom: ReadPool
+
+    def get_size(self) -> int:
+        return self.generic.get_size() + self.custom.get_size()
+
+    def get_idle_size(self) -> int:
+        return self.generic.get_idle_size() + self.custom.get_idle_size()
+
+    async def close(self) -> None:
+        await self.generic.close()
+        await self.custom.close()

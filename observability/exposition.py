@@ -35,7 +35,7 @@ def multiprocess_mode() -> bool:
 
 def refresh_pool_gauges(database: Database) -> None:
     """Sample this process's pools (at scrape time; cheap: counts only)."""
-    pool = database.pg_pool
+    pool = database.read_pools
     if pool is not None:
         DB_POOL_SIZE.labels("reads").set(pool.get_size())
         DB_POOL_IN_USE.labels("reads").set(pool.get_size() - pool.get_idle_size())

@@ -28,8 +28,8 @@ async def health(request: Request) -> Response:
 async def _database_ok(database: Database) -> bool:
     try:
         async with asyncio.timeout(READY_TIMEOUT):
-            if database.pg_pool is not None:
-                await database.pg_pool.fetch("SELECT 1")
+            if database.read_pools is not None:
+                await database.read_pools.generic.fetch("SELECT 1")
             else:
                 async with database.engine.connect() as connection:
                     await connection.execute(text("SELECT 1"))

@@ -10,17 +10,22 @@ import asyncpg
 import pytest
 
 from db.faults import SERVICE_UNAVAILABLE, fault_code
-from loaders.database import create_pg_pool
-from loaders.read_pool import ReadPool, ReadPoolClosed
+from loaders.database import create_read_pools
+from loaders.read_pool import ReadPool, ReadPoolClosed, ReadPools
 
 pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
-async def pool(pg_url: str) -> AsyncIterator[ReadPool]:
-    opened = await create_pg_pool(pg_url, 2)
+async def pools(pg_url: str) -> AsyncIterator[ReadPools]:
+    opened = await create_read_pools(pg_url, 2)
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+def pool(pools: ReadPools) -> ReadPool:
+    return pools.generic
 
 
 async def backend_pids(pool: ReadPool, count: int) -> set[int]:
@@ -75,7 +80,8 @@ async def test_a_connection_the_server_closed_is_replaced(pool: ReadPool, pg_url
 
 
 async def test_a_cancelled_waiter_leaves_the_pool_whole(pg_url: str) -> None:
-    pool = await create_pg_pool(pg_url, 1)
+    pools = await create_read_pools(pg_url, 1)
+    pool = pools.generic
     try:
         busy = asyncio.ensure_future(pool.fetch("SELECT pg_sleep(0.3)"))
         await asyncio.sleep(0.05)
@@ -86,20 +92,21 @@ async def test_a_cancelled_waiter_leaves_the_pool_whole(pg_url: str) -> None:
         assert await asyncio.wait_for(pool.fetch("SELECT 2"), 2) == [(2,)]
         assert (pool.get_size(), pool.get_idle_size()) == (1, 1)
     finally:
-        await pool.close()
+        await pools.close()
 
 
 async def test_a_closed_pool_refuses_reads_as_an_outage(pg_url: str) -> None:
-    pool = await create_pg_pool(pg_url, 1)
-    await pool.close()
+    pools = await create_read_pools(pg_url, 1)
+    pool = pools.generic
+    await pools.close()
     assert pool.get_size() == 0
     with pytest.raises(ReadPoolClosed) as closed:
         await pool.fetch("SELECT 1")
     assert fault_code(closed.value) == SERVICE_UNAVAILABLE
 
 
-async def test_reads_are_planned_once_per_connection(pool: ReadPool) -> None:
-    """Generic plans for prepared reads (docs/decisions/0017-read-plans.md)."""
-    assert await pool.fetch("SELECT current_setting('plan_cache_mode')") == [
-        ("force_generic_plan",)
-    ]
+async def test_each_pool_plans_its_own_way(pools: ReadPools) -> None:
+    """docs/decisions/0017-read-plans.md"""
+    setting = "SELECT current_setting('plan_cache_mode')"
+    assert await pools.generic.fetch(setting) == [("force_generic_plan",)]
+    assert await pools.custom.fetch(setting) == [("force_custom_plan",)]
