@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, any_, bindparam
+from sqlalchemy import BindParameter, ColumnElement, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -108,7 +108,8 @@ class Database:
         # Values bound at build time (literals, LIMIT defaults): read once here,
         # so a request does no SQLAlchemy parameter processing.
         statement.defaults = compiled.construct_params(escape_names=False, _check=False)
-        statement.generic = all(_plan_stable(name) for name in statement.order)
+        binds = compiled.binds
+        statement.generic = all(_plan_stable(name, binds[name]) for name in statement.order)
         statement.compiled = compiled
 
     def match_ids(self, column: ColumnElement[Any], name: str = "ids") -> ColumnElement[bool]:
@@ -130,7 +131,9 @@ _STABLE_PARAMETERS = frozenset({"id", "ids", "season_id"})
 _CURSOR_PREFIXES = ("after_", "before_")
 
 
-def _plan_stable(name: str) -> bool:
+def _plan_stable(name: str, bind: BindParameter[Any]) -> bool:
+    if bind.unique and bind.value is not None:
+        return True  # a literal of the statement's own (`x + 1`): the same every time
     return name in _STABLE_PARAMETERS or name.startswith(_CURSOR_PREFIXES)
 
 

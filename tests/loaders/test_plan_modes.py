@@ -16,6 +16,7 @@ from loaders.database import Database, Statement
 from loaders.driver import ID, drivers
 from loaders.driver_stats import SEASON
 from loaders.filters import TripFilterSpec
+from loaders.leaderboard import _page_query, leaderboard_ordering
 from loaders.orderings import driver_ordering, trip_ordering
 from loaders.pages import NO_FILTER, ChildFilter, _lateral_pages
 from models import Trip
@@ -49,6 +50,10 @@ def test_keys_seasons_and_cursors_are_plan_stable(db: Database) -> None:
     request = request_page(by_start, 10, None, None, None)
     lateral = _lateral_pages(trips, trips.c.driver_id, NO_FILTER, by_start, request, True)
     assert generic(db, lateral)
+    # A literal bound by the statement itself (the leaderboard's `+ 1`) is no client value.
+    ranked = leaderboard_ordering(4, "SAFETY_SCORE", None)
+    request = request_page(ranked, 50, None, None, None)
+    assert generic(db, _page_query("SAFETY_SCORE", False, True, ranked, request, None, None))
 
 
 def test_client_filter_values_are_planned_each_time(db: Database) -> None:
