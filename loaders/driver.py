@@ -117,6 +117,12 @@ async def fetch_driver_page(
     return make_page(rows, ordering, request)
 
 
+def driver_query(with_vehicle: bool, columns: tuple[str, ...] | None) -> Select[Any]:
+    """The driver whose id is bound to `id`, its vehicle joined in when asked."""
+    query = select_drivers(None, columns).where(drivers.c.id == ID)
+    return join_vehicle(query, drivers.c.id) if with_vehicle else query
+
+
 async def fetch_driver(
     db: Database,
     driver_id: int,
@@ -126,12 +132,9 @@ async def fetch_driver(
 ) -> AnyRow | None:
     """One driver, its vehicle joined in when asked (see `loaders.vehicle.joined_vehicle`);
     `columns`: only these driver columns (must hold `id`), else all."""
-
-    def build() -> Select[Any]:
-        query = select_drivers(None, columns).where(drivers.c.id == ID)
-        return join_vehicle(query, drivers.c.id) if with_vehicle else query
-
-    statement = db.statement(("driver", with_vehicle, columns), build)
+    statement = db.statement(
+        ("driver", with_vehicle, columns), lambda: driver_query(with_vehicle, columns)
+    )
     rows = await db.fetch(statement, {"id": driver_id})
     return rows[0] if rows else None
 

@@ -8,6 +8,7 @@ ask for some columns only (planner/columns.py): rows decode what is read.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,3 +240,105 @@ async def child_pages(
         db, table, parent_column, parent_ids, ordering, request, child_filter, columns
     )
     return pages, [None] * len(parent_ids)
+
+
+CHILD = "child__"  # label prefix of the child columns in `fetch_parent_with_pages`
+
+
+@dataclass(frozen=True, slots=True)
+class ParentWithPage:
+    """One parent row and its page of children, from one statement."""
+
+    parent: Any  # None: no such parent
+    page: Page[AnyRow]
+    total: int | None  # the parent's filtered total, when asked
+
+
+async def fetch_parent_with_pages(
+    db: Database,
+    key: Any,
+    parent: Callable[[], Select[Any]],
+    params: Mapping[str, Any],
+    table: FromClause,
+    parent_column: ColumnElement[int],
+    ordering: Ordering,
+    request: PageRequest,
+    child_filter: ChildFilter = NO_FILTER,
+    *,
+    with_totals: bool,
+    columns: Columns = None,
+) -> ParentWithPage:
+    """One parent (at most one row of `parent()`, whose `id` its children reference
+    through `parent_column`) and its page of children in ONE statement: the parent
+    LEFT JOIN LATERAL its page (and, when asked, JOIN LATERAL its total) on
+    PostgreSQL. `key` names the parent query's shape for the statement cache."""
+    assert db.is_postgresql, "LATERAL: PostgreSQL only"
+
+    def build() -> Select[Any]:
+        found = parent().subquery("parent")
+        filters = child_filter.clauses()
+        child = (
+            select(table)
+            .where(parent_column == found.c.id, *filters, *ordering.seek_clauses(request))
+            .order_by(*ordering.order_by(request))
+            .limit(limit_of(request))
+            .lateral("child")
+        )
+        in_order = order_columns(
+            [child.c[name] for name in ordering.names], ordering.directions, request.backward
+        )
+        picked = child.c if columns is None else [child.c[name] for name in columns]
+        selected = [*found.c, *(column.label(CHILD + column.name) for column in picked)]
+        joined: Any = found
+        if with_totals:
+            total = (
+                select(func.count().label(TOTAL))
+                .select_from(table)
+                .where(parent_column == found.c.id, *filters)
+                .lateral("total")
+            )
+            selected.append(total.c[TOTAL])
+            joined = joined.join(total, true())
+        return select(*selected).select_from(joined.outerjoin(child, true())).order_by(*in_order)
+
+    shape = (str(parent_column.table), parent_column.key, child_filter.shape, ordering)
+    statement = db.statement(
+        ("parent_with_pages", key, *shape, request.shape, with_totals, columns), build
+    )
+    rows = await db.fetch(
+        statement, {**params, **child_filter.params, **page_params(ordering, request)}
+    )
+    if not rows:
+        return ParentWithPage(None, make_page([], ordering, request), None)
+    split = _splitter(type(rows[0]))
+    parent_row, children = split(rows)
+    total = getattr(rows[0], TOTAL) if with_totals else None
+    return ParentWithPage(parent_row, make_page(children, ordering, request), total)
+
+
+Split = Callable[[Sequence[Any]], tuple[Any, list[Any]]]
+_SPLITTERS: dict[type, Split] = {}  # by the statement's row type: few, fixed shapes
+
+
+def _splitter(row_type: type) -> Split:
+    """Parent row and child rows out of `fetch_parent_with_pages`' joined rows."""
+    found = _SPLITTERS.get(row_type)
+    if found is not None:
+        return found
+    fields: tuple[str, ...] = row_type._fields  # type: ignore[attr-defined]
+    start = next(i for i, name in enumerate(fields) if name.startswith(CHILD))
+    end = start + sum(1 for name in fields if name.startswith(CHILD))
+    parent_type = namedtuple("Row", fields[:start])  # type: ignore[misc]
+    child_type = namedtuple(  # type: ignore[misc]
+        "Row", [name.removeprefix(CHILD) for name in fields[start:end]]
+    )
+    child_id = fields[start:end].index(CHILD + "id")
+    new = tuple.__new__
+
+    def split(rows: Sequence[Any]) -> tuple[Any, list[Any]]:
+        children = [new(child_type, row[start:end]) for row in rows]
+        present = [child for child in children if child[child_id] is not None]
+        return new(parent_type, rows[0][:start]), present
+
+    _SPLITTERS[row_type] = split
+    return split

@@ -36,7 +36,7 @@ class NeedsReference(Exception):
 class Run:
     """One request's execution of a plan."""
 
-    __slots__ = ("context", "data", "objects_by_type", "variables")
+    __slots__ = ("context", "data", "folded", "objects_by_type", "variables")
 
     def __init__(self, context: Context, variables: VariableValues) -> None:
         self.context = context
@@ -44,6 +44,8 @@ class Run:
         # How many objects of each type the response holds (for its actual cost).
         self.objects_by_type: dict[str, int] = {}
         self.data: dict[str, Any] | None = None
+        # Values a fold brought, by the id() of the child plan, then of the parent value.
+        self.folded: dict[int, dict[int, Any]] = {}
 
     async def execute(self, plan: OperationPlan) -> None:
         [self.data], pending = self.objects(plan.root, [None])
@@ -77,8 +79,11 @@ class Run:
             if arguments is None:
                 arguments = get_argument_values(plan.definition, plan.node, self.variables)
             now = source.now
+            brought = self.folded.get(id(plan))
             if not parents:
                 results = []  # nothing to load for
+            elif brought is not None:
+                results = [brought[id(parent)] for parent in parents]
             elif now is not None:
                 results = now(arguments, parents, plan.selection)
             else:
@@ -101,8 +106,34 @@ class Run:
         parents: Sequence[Any],
         dicts: list[Json],
     ) -> None:
-        results = await source.load(self.context, arguments, parents, plan.selection)
+        results = await self.fold(plan, source, arguments, parents)
+        if results is None:
+            results = await source.load(self.context, arguments, parents, plan.selection)
         await _run(self.place(plan, results, dicts))
+
+    async def fold(
+        self, plan: ChildPlan, source: Batched, arguments: Arguments, parents: Sequence[Any]
+    ) -> Sequence[Any] | None:
+        """The field's values with its folded child's (kept for that child), or None."""
+        child = plan.folds
+        if child is None or source.fold is None:
+            return None
+        child_arguments = child.constant_arguments
+        if child_arguments is None:
+            child_arguments = get_argument_values(child.definition, child.node, self.variables)
+        name = child.node.name.value
+        both = await source.fold.load(
+            self.context, arguments, parents, plan.selection, name, child_arguments, child.selection
+        )
+        if both is None:
+            return None
+        values, brought = both
+        self.folded[id(child)] = {
+            id(value): found
+            for value, found in zip(values, brought, strict=True)
+            if value is not None
+        }
+        return values
 
     def place(self, plan: ChildPlan, results: Sequence[Any], dicts: list[Json]) -> Pending:
         """Put each parent's value under the field's key (objects built first)."""

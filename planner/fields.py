@@ -47,6 +47,24 @@ class Computed:
     columns: tuple[str, ...] | None = None
 
 
+FoldLoad: TypeAlias = Callable[
+    ["Context", Arguments, Sequence[Any], "Selection", str, Arguments, "Selection"],
+    Awaitable[tuple[Sequence[Any], Sequence[Any]] | None],
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    """A `Batched` field's load that also loads one child field of its objects, in the
+    same statement: `load(context, arguments, parents, selection, child name, child
+    arguments, child selection)` returns (values, the child's value for each value),
+    or None when it cannot (the two load apart). `children`: the child fields it folds.
+    """
+
+    children: frozenset[str]
+    load: FoldLoad
+
+
 @dataclass(frozen=True, slots=True)
 class Batched:
     """Values for every parent of a level from ONE call (one SQL statement).
@@ -62,6 +80,8 @@ class Batched:
     # The values at once, without I/O, when the parents' rows already hold them (a
     # relation joined into their statement); None: `load` must run.
     now: BatchNow | None = None
+    # Loads one child field of its objects in the same statement when it is selected.
+    fold: Fold | None = None
 
 
 FieldPlan: TypeAlias = Attribute | Computed | Batched

@@ -89,6 +89,9 @@ class ChildPlan:
     # The coerced arguments when no variable occurs in them (then the same for every
     # request: coerced once here); None: read per request.
     constant_arguments: Mapping[str, Any] | None = None
+    # The child field of its objects that its load brings in the same statement
+    # (`Batched.fold`); that child's plan then reads what was brought.
+    folds: ChildPlan | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +261,7 @@ class PlanBuilder:
             objects=objects,
             abstract=abstract,
             constant_arguments=_constant_arguments(definition, nodes[0]),
+            folds=_folded_child(plan, objects, abstract),
         )
 
     def selection(self, nodes: Sequence[FieldNode]) -> Selection:
@@ -373,3 +377,16 @@ def _has_variable(value: ValueNode) -> bool:
     if isinstance(value, ObjectValueNode):
         return any(_has_variable(item.value) for item in value.fields)
     return False
+
+
+def _folded_child(
+    plan: FieldPlan, objects: Mapping[str, ObjectPlan], abstract: bool
+) -> ChildPlan | None:
+    """The first child of the field's objects its load can fold in (`Batched.fold`)."""
+    if not isinstance(plan, Batched) or plan.fold is None or abstract or len(objects) != 1:
+        return None
+    [object_plan] = objects.values()
+    for child in object_plan.children:
+        if isinstance(child.source, Batched) and child.node.name.value in plan.fold.children:
+            return child
+    return None

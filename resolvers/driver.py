@@ -7,11 +7,14 @@ from sqlalchemy import Row
 
 from cache import tags
 from gql.context import Context
-from loaders.driver import count_drivers, fetch_driver, fetch_driver_page
+from loaders.driver import count_drivers, driver_query, fetch_driver, fetch_driver_page
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import driver_ordering, trip_ordering
+from loaders.pages import ParentWithPage, fetch_parent_with_pages
+from loaders.trip import trip_filter
+from loaders.trip import trips as trips_table
 from loaders.vehicle import joined_vehicle
-from pagination import Ordering, Page, request_page
+from pagination import Ordering, Page, PageRequest, request_page
 from resolvers.deferred import Deferred, chain, ready
 from resolvers.global_id import decode_id_of
 from resolvers.season import season_pk
@@ -36,6 +39,37 @@ async def planned_driver(
     vehicle joined in when asked, no loader primed (the planner reads no loader)."""
     pk = decode_id_of(global_id, "Driver")
     return await fetch_driver(context.db, pk, with_vehicle=with_vehicle, columns=columns)
+
+
+async def planned_driver_with_trips(
+    context: Context,
+    global_id: str,
+    with_vehicle: bool,
+    columns: tuple[str, ...] | None,
+    ordering: Ordering,
+    request: PageRequest,
+    spec: TripFilterSpec | None,
+    *,
+    with_totals: bool,
+    trip_columns: tuple[str, ...] | None,
+) -> tuple[int, ParentWithPage]:
+    """(pk, the driver an id names with its page of trips) in one statement (PostgreSQL):
+    `planned_driver`'s row, and `Driver.trips`' page with its total when asked."""
+    pk = decode_id_of(global_id, "Driver")
+    found = await fetch_parent_with_pages(
+        context.db,
+        ("driver", with_vehicle, columns),
+        lambda: driver_query(with_vehicle, columns),
+        {"id": pk},
+        trips_table,
+        trips_table.c.driver_id,
+        ordering,
+        request,
+        trip_filter(spec),
+        with_totals=with_totals,
+        columns=trip_columns,
+    )
+    return pk, found
 
 
 async def drivers(

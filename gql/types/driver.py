@@ -21,12 +21,12 @@ from gql.types.risk_score import RiskScore
 from gql.types.stats import NO_STATS, DriverStats
 from gql.types.trip import TRIP_PLANS, TripConnection
 from gql.types.vehicle import Vehicle
-from loaders.filters import DriverFilterSpec
+from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import trip_ordering
 from loaders.trip import trip_filter
 from loaders.trip import trips as trips_table
 from loaders.vehicle import joined_vehicle
-from pagination import request_page
+from pagination import Ordering, PageRequest, request_page
 from planner.connections import connection_plans
 from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
@@ -165,14 +165,20 @@ async def _risk_scores(
     return await loader.batch_load_fn([d.id for d in drivers])
 
 
-async def _trips(
-    context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
-) -> Any:
+def trip_page_of(args: Arguments) -> tuple[Ordering, PageRequest, TripFilterSpec | None]:
+    """`Driver.trips`' arguments as the data layer takes them."""
     filter_ = trip_filter_of(args.get("filter"))
     spec = None if filter_ is None else filter_.spec()
     field, descending = trip_order(trip_order_of(args.get("orderBy")))
     ordering = trip_ordering(field, descending)
     request = request_page(ordering, args["first"], args["after"], args["last"], args["before"])
+    return ordering, request, spec
+
+
+async def _trips(
+    context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
+) -> Any:
+    ordering, request, spec = trip_page_of(args)
     parents = [d.id for d in drivers]
     table = trips_table
     return await paged_children(

@@ -12,7 +12,7 @@ from cache.tags import DRIVER_LIST, SEASON_LIST, TRIP_LIST
 from gql.context import Context
 from gql.prefetch import prefetch
 from gql.prefetch.selection import selects
-from gql.types.driver import DRIVER_PLANS, Driver, DriverConnection
+from gql.types.driver import DRIVER_PLANS, Driver, DriverConnection, trip_page_of
 from gql.types.enums import LeaderboardMetric
 from gql.types.fleet_summary import FleetSummary
 from gql.types.inputs import (
@@ -32,10 +32,10 @@ from gql.types.node import Node
 from gql.types.node_types import node_of
 from gql.types.season import Season, SeasonConnection
 from gql.types.stats import STATS_PLANS
-from gql.types.trip import Trip, TripConnection
+from gql.types.trip import TRIP_PLANS, Trip, TripConnection
 from planner.columns import connection_columns, object_columns
 from planner.connections import Paged
-from planner.fields import Arguments, Batched, FieldPlans
+from planner.fields import Arguments, Batched, FieldPlans, Fold
 from planner.plan import Selection
 from resolvers import driver as resolve_driver
 from resolvers import leaderboard as resolve_leaderboard
@@ -177,11 +177,13 @@ class Query:
 # -- planned executor (planner/): every root field, loaded once for the single root
 
 
-def _root(load: Callable[[Context, Arguments, Selection], Awaitable[Any]]) -> Batched:
+def _root(
+    load: Callable[[Context, Arguments, Selection], Awaitable[Any]], fold: Fold | None = None
+) -> Batched:
     async def batched(context: Context, args: Arguments, roots: Sequence[Any], sel: Any) -> Any:
         return [await load(context, args, sel)]
 
-    return Batched(batched)
+    return Batched(batched, fold=fold)
 
 
 def _typed(found: list[tuple[str, Any]]) -> list[tuple[str, Any] | None]:
@@ -200,6 +202,36 @@ async def _nodes(context: Context, args: Arguments, sel: Selection) -> Any:
 async def _driver(context: Context, args: Arguments, sel: Selection) -> Any:
     columns = object_columns([sel], DRIVER_PLANS)
     return await resolve_driver.planned_driver(context, args["id"], sel.has(("vehicle",)), columns)
+
+
+async def _driver_with_trips(
+    context: Context,
+    args: Arguments,
+    roots: Sequence[Any],
+    sel: Selection,
+    child: str,
+    child_args: Arguments,
+    child_sel: Selection,
+) -> tuple[list[Any], list[Any]] | None:
+    """`driver(id) { trips }` in one statement (PostgreSQL): the driver, its vehicle
+    when selected, and its page of trips (with the total when selected)."""
+    if not context.db.is_postgresql:
+        return None  # no LATERAL: two statements
+    ordering, request, spec = trip_page_of(child_args)
+    pk, found = await resolve_driver.planned_driver_with_trips(
+        context,
+        args["id"],
+        sel.has(("vehicle",)),
+        object_columns([sel], DRIVER_PLANS),
+        ordering,
+        request,
+        spec,
+        with_totals=child_sel.has(("totalCount",)),
+        trip_columns=connection_columns(child_sel, TRIP_PLANS, ordering.names),
+    )
+    if found.parent is None:
+        return [None], [None]
+    return [found.parent], [Paged(found.page, pk, spec, found.total)]
 
 
 async def _drivers(context: Context, args: Arguments, sel: Selection) -> Any:
@@ -282,7 +314,7 @@ def _page_args(args: Arguments) -> tuple[Any, Any, Any, Any]:
 QUERY_PLANS: FieldPlans = {
     "node": _root(_node),
     "nodes": _root(_nodes),
-    "driver": _root(_driver),
+    "driver": _root(_driver, Fold(frozenset({"trips"}), _driver_with_trips)),
     "drivers": _root(_drivers),
     "trip": _root(_trip),
     "trips": _root(_trips),
