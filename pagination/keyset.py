@@ -128,7 +128,9 @@ def page_params(ordering: Ordering, request: PageRequest) -> dict[str, Any]:
     return ordering.seek_params(request)
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: built for every parent of a level (a frozen dataclass's __init__ sets each
+# field through object.__setattr__, twice the cost); nothing mutates a page.
+@dataclass(slots=True, eq=False)
 class Page(Generic[RowT]):
     rows: Sequence[RowT]
     has_next_page: bool

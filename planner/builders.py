@@ -40,6 +40,12 @@ def _enum(value: Any) -> Any:
     return value if type(value) is str else value.name if isinstance(value, Enum) else value
 
 
+# Serializers written into the generated builders as expressions (same results).
+_INLINE: dict[Leaf, str] = {
+    _float: "(None if ({v} := {read}) is None else float({v}))",
+    _datetime: "(None if ({v} := {read}) is None else {v}.isoformat())",
+}
+
 _SCALARS: dict[str, Leaf] = {
     "String": _identity,
     "ID": _identity,
@@ -87,8 +93,11 @@ def compile_builder(entries: list[tuple[str, Any]]) -> Builder:
                 assert isinstance(plan, Computed)
                 env[f"g{index}"] = plan.compute
                 read = f"g{index}(r)"
+            inline = _INLINE.get(serialize)
             if serialize is _identity:
                 expression = read
+            elif inline is not None:  # the serializer's body, without a call per value
+                expression = inline.format(read=read, v=f"v{index}")
             else:
                 env[f"s{index}"] = serialize
                 expression = f"s{index}({read})"

@@ -10,7 +10,7 @@ from pagination import Page
 from planner.fields import Attribute, Batched, Computed, FieldPlan, FieldPlans
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)  # one per parent of a level: cheap to build (see Page)
 class Paged:
     """A connection's value: its page, plus what its `totalCount` is counted by."""
 
