@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Select, bindparam, func, select, true
@@ -18,7 +20,6 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer
 
 from loaders.base import AnyRow
-from loaders.batch import many_by_key
 from loaders.database import Database
 from pagination import Ordering, Page, PageRequest, make_page, page_params
 from pagination.keyset import limit_of, order_columns
@@ -162,8 +163,9 @@ async def fetch_child_pages(
     rows = await _fetch_pages(
         db, table, parent_column, parent_ids, ordering, request, child_filter, False, columns
     )
-    grouped = many_by_key(rows, parent_ids, lambda row: getattr(row, PARENT))
-    return [make_page(fetched, ordering, request) for fetched in grouped]
+    # Rows come ordered by parent (both statements sort by it first): group runs.
+    grouped = {parent: list(run) for parent, run in groupby(rows, attrgetter(PARENT))}
+    return [make_page(grouped.get(parent, ()), ordering, request) for parent in parent_ids]
 
 
 async def count_children(

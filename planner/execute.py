@@ -172,8 +172,18 @@ class Run:
         if plan.item_non_null and len(present) != len(flat):
             raise NeedsReference(plan.key)
         built, pending = self.built(plan, present)
-        made = iter(built)
         key = plan.key
+        if len(present) == len(flat):  # no null item: each list is a slice of the built
+            start = 0
+            for out, items in zip(dicts, results, strict=True):
+                if items is None:
+                    out[key] = None
+                else:
+                    end = start + len(items)
+                    out[key] = built[start:end]
+                    start = end
+            return pending
+        made = iter(built)
         for out, items in zip(dicts, results, strict=True):
             if items is None:
                 out[key] = None
