@@ -14,7 +14,7 @@ from loaders.batch import one_by_key
 from loaders.database import Database
 from loaders.filters import DriverFilterSpec
 from loaders.vehicle import JOINED as VEHICLE_JOINED
-from loaders.vehicle import join_vehicle
+from loaders.vehicle import VehicleJoin, join_vehicle
 from models import Driver
 from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
@@ -96,7 +96,7 @@ async def fetch_driver_page(
     spec: DriverFilterSpec | None,
     ordering: Ordering,
     request: PageRequest,
-    with_vehicle: bool = False,
+    with_vehicle: VehicleJoin = False,
     columns: tuple[str, ...] | None = None,
 ) -> Page[AnyRow]:
     """A page of drivers; `with_vehicle` joins each driver's vehicle into its row;
@@ -106,7 +106,7 @@ async def fetch_driver_page(
     def build() -> Select[Any]:
         query = select_drivers(ordering, columns).where(*spec.clauses())
         if with_vehicle:
-            query = join_vehicle(query, drivers.c.id)
+            query = join_vehicle(query, drivers.c.id, with_vehicle)
         return apply_page(query, ordering, request)
 
     statement = db.statement(
@@ -117,17 +117,17 @@ async def fetch_driver_page(
     return make_page(rows, ordering, request)
 
 
-def driver_query(with_vehicle: bool, columns: tuple[str, ...] | None) -> Select[Any]:
+def driver_query(with_vehicle: VehicleJoin, columns: tuple[str, ...] | None) -> Select[Any]:
     """The driver whose id is bound to `id`, its vehicle joined in when asked."""
     query = select_drivers(None, columns).where(drivers.c.id == ID)
-    return join_vehicle(query, drivers.c.id) if with_vehicle else query
+    return join_vehicle(query, drivers.c.id, with_vehicle) if with_vehicle else query
 
 
 async def fetch_driver(
     db: Database,
     driver_id: int,
     *,
-    with_vehicle: bool = True,
+    with_vehicle: VehicleJoin = True,
     columns: tuple[str, ...] | None = None,
 ) -> AnyRow | None:
     """One driver, its vehicle joined in when asked (see `loaders.vehicle.joined_vehicle`);

@@ -16,7 +16,7 @@ from loaders.database import Database
 from loaders.driver import drivers, joined_driver_columns
 from loaders.driver_stats import SEASON, in_region, rank_expression
 from loaders.metrics import METRICS
-from loaders.vehicle import join_vehicle
+from loaders.vehicle import VehicleJoin, join_vehicle
 from models import DriverSeasonStats
 from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
 
@@ -41,7 +41,7 @@ def leaderboard_ordering(season_id: int, metric_name: str, region: str | None) -
 def _page_query(
     metric_name: str,
     by_region: bool,
-    with_vehicle: bool,
+    with_vehicle: VehicleJoin,
     ordering: Ordering,
     request: PageRequest,
     driver_columns: tuple[str, ...] | None,
@@ -62,7 +62,7 @@ def _page_query(
         .where(stats.c.season_id == SEASON, *in_region(stats.c.driver_id, by_region))
     )
     if with_vehicle:
-        query = join_vehicle(query, stats.c.driver_id)
+        query = join_vehicle(query, stats.c.driver_id, with_vehicle)
     return apply_page(query, ordering, request)
 
 
@@ -72,7 +72,7 @@ async def fetch_leaderboard_page(
     metric_name: str,
     region: str | None,
     request: PageRequest,
-    with_vehicle: bool = False,
+    with_vehicle: VehicleJoin = False,
     driver_columns: tuple[str, ...] | None = None,
     stats_columns: tuple[str, ...] | None = None,
 ) -> Page[AnyRow]:

@@ -312,22 +312,21 @@ async def fetch_parent_with_pages(
     )
     if not rows:
         return ParentWithPage(None, make_page([], ordering, request), None)
-    split = _splitter(type(rows[0]))
+    split = _splitter(rows[0]._fields)
     parent_row, children = split(rows)
     total = getattr(rows[0], TOTAL) if with_totals else None
     return ParentWithPage(parent_row, make_page(children, ordering, request), total)
 
 
 Split = Callable[[Sequence[Any]], tuple[Any, list[Any]]]
-_SPLITTERS: dict[type, Split] = {}  # by the statement's row type: few, fixed shapes
+_SPLITTERS: dict[tuple[str, ...], Split] = {}  # by row shape: few, fixed statements
 
 
-def _splitter(row_type: type) -> Split:
+def _splitter(fields: tuple[str, ...]) -> Split:
     """Parent row and child rows out of `fetch_parent_with_pages`' joined rows."""
-    found = _SPLITTERS.get(row_type)
+    found = _SPLITTERS.get(fields)
     if found is not None:
         return found
-    fields: tuple[str, ...] = row_type._fields  # type: ignore[attr-defined]
     start = next(i for i, name in enumerate(fields) if name.startswith(CHILD))
     end = start + sum(1 for name in fields if name.startswith(CHILD))
     parent_type = namedtuple("Row", fields[:start])  # type: ignore[misc]
@@ -342,5 +341,5 @@ def _splitter(row_type: type) -> Split:
         present = [child for child in children if child[child_id] is not None]
         return new(parent_type, rows[0][:start]), present
 
-    _SPLITTERS[row_type] = split
+    _SPLITTERS[fields] = split
     return split

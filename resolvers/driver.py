@@ -13,7 +13,7 @@ from loaders.orderings import driver_ordering, trip_ordering
 from loaders.pages import ParentWithPage, fetch_parent_with_pages
 from loaders.trip import trip_filter
 from loaders.trip import trips as trips_table
-from loaders.vehicle import joined_vehicle
+from loaders.vehicle import VehicleJoin, joined_vehicle
 from pagination import Ordering, Page, PageRequest, request_page
 from resolvers.deferred import Deferred, chain, ready
 from resolvers.global_id import decode_id_of
@@ -33,7 +33,7 @@ async def driver(context: Context, global_id: str, with_vehicle: bool = False) -
 
 
 async def planned_driver(
-    context: Context, global_id: str, with_vehicle: bool, columns: tuple[str, ...] | None
+    context: Context, global_id: str, with_vehicle: VehicleJoin, columns: tuple[str, ...] | None
 ) -> Row[Any] | None:
     """The driver an id names, as the planner takes it: only `columns` (None: all), its
     vehicle joined in when asked, no loader primed (the planner reads no loader)."""
@@ -44,7 +44,7 @@ async def planned_driver(
 async def planned_driver_with_trips(
     context: Context,
     global_id: str,
-    with_vehicle: bool,
+    with_vehicle: VehicleJoin,
     columns: tuple[str, ...] | None,
     ordering: Ordering,
     request: PageRequest,
@@ -81,7 +81,7 @@ async def drivers(
     spec: DriverFilterSpec | None,
     order_field: str,
     descending: bool,
-    with_vehicle: bool = False,
+    with_vehicle: VehicleJoin = False,
     prime: bool = True,
     columns: Callable[[Ordering], tuple[str, ...] | None] = lambda ordering: None,
 ) -> Page[Row[Any]]:

@@ -7,6 +7,7 @@ from sqlalchemy import Row
 from cache import tags
 from gql.context import Context
 from loaders.leaderboard import count_leaderboard, fetch_leaderboard_page, leaderboard_ordering
+from loaders.vehicle import VehicleJoin
 from pagination import Page, request_page
 from resolvers import arguments
 from resolvers.driver import prime_vehicles
@@ -22,7 +23,7 @@ async def leaderboard(
     after: str | None,
     last: int | None,
     before: str | None,
-    with_vehicle: bool = False,
+    with_vehicle: VehicleJoin = False,
     prime: bool = True,
     driver_columns: tuple[str, ...] | None = None,
     stats_columns: tuple[str, ...] | None = None,

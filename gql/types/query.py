@@ -33,6 +33,8 @@ from gql.types.node_types import node_of
 from gql.types.season import Season, SeasonConnection
 from gql.types.stats import STATS_PLANS
 from gql.types.trip import TRIP_PLANS, Trip, TripConnection
+from gql.types.vehicle import VEHICLE_PLANS
+from loaders.vehicle import VehicleJoin
 from planner.columns import connection_columns, object_columns
 from planner.connections import Paged
 from planner.fields import Arguments, Batched, FieldPlans, Fold
@@ -201,7 +203,8 @@ async def _nodes(context: Context, args: Arguments, sel: Selection) -> Any:
 
 async def _driver(context: Context, args: Arguments, sel: Selection) -> Any:
     columns = object_columns([sel], DRIVER_PLANS)
-    return await resolve_driver.planned_driver(context, args["id"], sel.has(("vehicle",)), columns)
+    with_vehicle = vehicle_join([sel.children.get("vehicle")])
+    return await resolve_driver.planned_driver(context, args["id"], with_vehicle, columns)
 
 
 async def _driver_with_trips(
@@ -221,7 +224,7 @@ async def _driver_with_trips(
     pk, found = await resolve_driver.planned_driver_with_trips(
         context,
         args["id"],
-        sel.has(("vehicle",)),
+        vehicle_join([sel.children.get("vehicle")]),
         object_columns([sel], DRIVER_PLANS),
         ordering,
         request,
@@ -238,7 +241,9 @@ async def _drivers(context: Context, args: Arguments, sel: Selection) -> Any:
     filter_ = driver_filter_of(args.get("filter"))
     spec = None if filter_ is None else filter_.spec()
     field, descending = driver_order(driver_order_of(args.get("orderBy")))
-    with_vehicle = sel.has(("nodes", "vehicle"), ("edges", "node", "vehicle"))
+    with_vehicle = vehicle_join(
+        [_child(sel, "nodes", "vehicle"), _child(sel, "edges", "node", "vehicle")]
+    )
     page = await resolve_driver.drivers(
         context,
         *_page_args(args),
@@ -278,7 +283,12 @@ async def _active_season(context: Context, args: Arguments, sel: Selection) -> A
 
 async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any:
     metric = args["metric"]
-    with_vehicle = sel.has(("nodes", "driver", "vehicle"), ("edges", "node", "driver", "vehicle"))
+    with_vehicle = vehicle_join(
+        [
+            _child(sel, "nodes", "driver", "vehicle"),
+            _child(sel, "edges", "node", "driver", "vehicle"),
+        ]
+    )
     season_pk, page = await resolve_leaderboard.leaderboard(
         context,
         args.get("seasonId"),
@@ -293,6 +303,22 @@ async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any
     # Ranking the active season: its row is already at hand (the season calendar).
     active = await context.active_season() if args.get("seasonId") is None else None
     return PlannedLeaderboard(page, season_pk, args.get("region"), metric, active)
+
+
+def vehicle_join(selections: list[Selection | None]) -> VehicleJoin:
+    """The vehicle columns a joined vehicle needs: False when it is not selected."""
+    if all(selection is None for selection in selections):
+        return False
+    columns = object_columns(selections, VEHICLE_PLANS)
+    return True if columns is None else columns
+
+
+def _child(sel: Selection, *path: str) -> Selection | None:
+    """The selection at `path` below `sel`, if any."""
+    node: Selection | None = sel
+    for name in path:
+        node = None if node is None else node.children.get(name)
+    return node
 
 
 def _entry_fields(sel: Selection, name: str) -> list[Selection | None]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from db.statements import record_statements
@@ -94,5 +96,10 @@ async def test_the_leaderboard_reads_only_the_selected_driver_columns(
     [page] = [s for s in log.statements[: planned.statements] if "driver_season_stats" in s]
     returned = page.split("\nFROM driver_season_stats JOIN")[0]  # the rank is a subquery
     assert "driver__name" in returned
-    for unused in ("driver__created_at", "driver__email", "driver__region"):
+    assert "vehicle__plate" in returned
+    for unused in ("driver__created_at", "driver__email", "driver__region", "vehicle__make"):
         assert unused not in returned, returned
+    # `stats { trips }`: the stats columns read are that, the cursor's and the metric.
+    before_rank = returned.split("(SELECT")[0]
+    read = set(re.findall(r"driver_season_stats\.(\w+)", before_rank))
+    assert read == {"driver_id", "trips", "safety_score"}, before_rank
