@@ -180,6 +180,13 @@ def _load(
     return result, cpu_ms
 
 
+def _median(rounds: list[tuple[run.WrkResult, float]]) -> tuple[run.WrkResult, float]:
+    """The round with the median throughput (the lower middle one for an even count),
+    kept whole so its latencies and CPU belong to the same run."""
+    ordered = sorted(rounds, key=lambda measured: measured[0].rps)
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def _start(stack: ExitStack, opts: run.Options, target: str) -> run.Server:
     port = run.free_port()
     if target == "postgraphile":
@@ -228,12 +235,19 @@ def measure(opts: run.Options) -> Comparison:
                         f"{name}: {target} and {first} answer different data:\n"
                         f"{str(prints[target][0])[:400]}\n{str(prints[first][0])[:400]}"
                     )
+            statements = {t: _statements(t, servers[t], ops[t][name]) for t in targets}
+            rounds: dict[str, list[tuple[run.WrkResult, float]]] = {t: [] for t in targets}
+            for number in range(opts.rounds):
+                # Alternate, reversing the order every other round: a machine whose speed
+                # drifts over minutes favours no target.
+                for target in targets if number % 2 == 0 else targets[::-1]:
+                    server, op = servers[target], ops[target][name]
+                    label = f"{target} {name}" + (f" #{number + 1}" if opts.rounds > 1 else "")
+                    rounds[target].append(_load(opts, _script(op), server, label))
             for target in targets:
-                server, op = servers[target], ops[target][name]
-                statements = _statements(target, server, op)
-                result, cpu_ms = _load(opts, _script(op), server, f"{target} {name}")
+                result, cpu_ms = _median(rounds[target])
                 comparison.rows.append(
-                    Measurement(target, name, result, statements, cpu_ms, prints[target][1])
+                    Measurement(target, name, result, statements[target], cpu_ms, prints[target][1])
                 )
         for target, server in servers.items():
             pid = run.serving_pid(server.process.pid)

@@ -91,7 +91,14 @@ def _header(opts: run.Options, bench_run: run.Run, comparison: Comparison) -> li
         f"- Load: {run._wrk_version()}, {opts.threads} threads, {opts.connections} "
         f"connections, {opts.duration} s per target and operation after a {opts.warmup} s "
         f"warm-up; Q3 draws one of {run.RANDOM_IDS:,} random drivers per request. Every "
-        "response was checked: no failed request, no GraphQL error.",
+        "response was checked: no failed request, no GraphQL error."
+        + (
+            f" Each operation was measured in {opts.rounds} rounds, the targets alternating "
+            "(order reversed every other round); each row is that target's median round "
+            "by req/s."
+            if opts.rounds > 1
+            else ""
+        ),
         "- SQL statements/request: around "
         f"{run.STATEMENT_SAMPLES} sequential requests; ours from `fleetgraph_sql_statements_"
         "total` on /metrics, PostGraphile's from a counter on its pg clients' `query` calls "

@@ -128,6 +128,7 @@ class Options:
     results_given: bool
     argv: tuple[str, ...]
     targets: tuple[str, ...] = ()  # --targets: the comparison run (bench/compare.py)
+    rounds: int = 1  # --rounds: the comparison's alternating rounds (median kept)
 
     @property
     def full_scale(self) -> bool:
@@ -198,7 +199,16 @@ def parse_options(argv: Sequence[str]) -> Options:
         default=(),
         help=f"compare servers instead: a subset of {','.join(TARGETS)} (bench/compare.py)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="with --targets: measure each operation N times, the targets alternating "
+        "(their order reversed every other round), and keep each target's median round",
+    )
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be >= 1")
     if args.warmup < 0:
         parser.error("--warmup must be >= 0")
     if args.threads > args.connections:
@@ -231,6 +241,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         results_given=args.results is not None,
         argv=tuple(argv),
         targets=args.targets,
+        rounds=args.rounds,
     )
 
 
