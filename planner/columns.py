@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from planner.fields import Attribute, FieldPlans
 from planner.plan import Selection
 
+_UNKNOWN = object()
 _CURSORS = (("edges", "cursor"), ("pageInfo", "startCursor"), ("pageInfo", "endCursor"))
 
 
@@ -24,6 +25,21 @@ def connection_columns(
     required: Iterable[str] = ("id",),
 ) -> tuple[str, ...] | None:
     """The columns of the rows under `selection` (a connection field); None: all."""
+    key = ("connection_columns", id(node_plans), tuple(ordering_columns), tuple(required))
+    found = selection.derived.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = selection.derived[key] = _connection_columns(
+            selection, node_plans, ordering_columns, required
+        )
+    return found  # type: ignore[no-any-return]
+
+
+def _connection_columns(
+    selection: Selection,
+    node_plans: FieldPlans,
+    ordering_columns: Iterable[str],
+    required: Iterable[str],
+) -> tuple[str, ...] | None:
     needed = set(required)
     if selection.has(*_CURSORS):
         needed.update(ordering_columns)
@@ -35,10 +51,21 @@ def object_columns(
     selections: Iterable[Selection | None], plans: FieldPlans, required: Iterable[str] = ("id",)
 ) -> tuple[str, ...] | None:
     """The columns the fields selected on some objects read; None: all."""
+    present = [selection for selection in selections if selection is not None]
+    if not present:
+        return tuple(sorted(set(required)))
+    key = ("object_columns", id(plans), tuple(required), *map(id, present))
+    found = present[0].derived.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = present[0].derived[key] = _object_columns(present, plans, required)
+    return found  # type: ignore[no-any-return]
+
+
+def _object_columns(
+    selections: Iterable[Selection], plans: FieldPlans, required: Iterable[str]
+) -> tuple[str, ...] | None:
     needed = set(required)
     for selection in selections:
-        if selection is None:
-            continue
         for name in selection.children:
             if name == "__typename":
                 continue

@@ -9,7 +9,7 @@ request goes to the reference executor.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,9 @@ class Selection:
     """Field names selected below a field (not response keys): for join decisions."""
 
     children: Mapping[str, Selection] = field(default_factory=dict)
+    # What loads derive from it (the columns they read), computed once: a selection
+    # lives as long as its cached plan.
+    derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def has(self, *paths: Sequence[str]) -> bool:
         """True when any of `paths` (field names from here down) is selected."""
