@@ -56,31 +56,49 @@ def _lateral_pages(
     parents = (
         func.unnest(bindparam("ids", type_=ARRAY(Integer))).table_valued(PARENT).render_derived()
     )
-    filters = child_filter.clauses()
-    child = (
-        select(table)
-        .where(parent_column == parents.c[PARENT], *filters, *ordering.seek_clauses(request))
-        .order_by(*ordering.order_by(request))
-        .limit(limit_of(request))
-        .lateral()
+    child, total = _laterals(
+        table, parent_column, parents.c[PARENT], child_filter, ordering, request, with_totals
     )
     in_order = order_columns(
         [child.c[name] for name in ordering.names], ordering.directions, request.backward
     )
     selected = child.c if columns is None else [child.c[name] for name in columns]
     query = select(parents.c[PARENT], *selected).order_by(parents.c[PARENT], *in_order)
-    if not with_totals:
+    if total is None:
         return query.select_from(parents.join(child, true()))
-    # A LATERAL of its own, joined before the pages: counted once per parent. (As a
-    # scalar subquery in the select list it ran once per output row: `limit` times.)
+    joined = parents.join(total, true()).outerjoin(child, true())
+    return query.add_columns(total.c[TOTAL]).select_from(joined)
+
+
+def _laterals(
+    table: FromClause,
+    parent_column: ColumnElement[int],
+    parent_key: ColumnElement[int],
+    child_filter: ChildFilter,
+    ordering: Ordering,
+    request: PageRequest,
+    with_totals: bool,
+) -> tuple[Any, Any]:
+    """The LATERAL page of the children of `parent_key`, and its LATERAL filtered total
+    when asked (else None): joined before the page, the total is counted once per parent
+    (as a scalar subquery in the select list it ran once per output row)."""
+    filters = child_filter.clauses()
+    child = (
+        select(table)
+        .where(parent_column == parent_key, *filters, *ordering.seek_clauses(request))
+        .order_by(*ordering.order_by(request))
+        .limit(limit_of(request))
+        .lateral("child")
+    )
+    if not with_totals:
+        return child, None
     total = (
         select(func.count().label(TOTAL))
         .select_from(table)
-        .where(parent_column == parents.c[PARENT], *filters)
-        .lateral()
+        .where(parent_column == parent_key, *filters)
+        .lateral("total")
     )
-    joined = parents.join(total, true()).outerjoin(child, true())
-    return query.add_columns(total.c[TOTAL]).select_from(joined)
+    return child, total
 
 
 def _ranked_pages(
@@ -278,13 +296,8 @@ async def fetch_parent_with_pages(
 
     def build() -> Select[Any]:
         found = parent().subquery("parent")
-        filters = child_filter.clauses()
-        child = (
-            select(table)
-            .where(parent_column == found.c.id, *filters, *ordering.seek_clauses(request))
-            .order_by(*ordering.order_by(request))
-            .limit(limit_of(request))
-            .lateral("child")
+        child, total = _laterals(
+            table, parent_column, found.c.id, child_filter, ordering, request, with_totals
         )
         in_order = order_columns(
             [child.c[name] for name in ordering.names], ordering.directions, request.backward
@@ -292,13 +305,7 @@ async def fetch_parent_with_pages(
         picked = child.c if columns is None else [child.c[name] for name in columns]
         selected = [*found.c, *(column.label(CHILD + column.name) for column in picked)]
         joined: Any = found
-        if with_totals:
-            total = (
-                select(func.count().label(TOTAL))
-                .select_from(table)
-                .where(parent_column == found.c.id, *filters)
-                .lateral("total")
-            )
+        if total is not None:
             selected.append(total.c[TOTAL])
             joined = joined.join(total, true())
         return select(*selected).select_from(joined.outerjoin(child, true())).order_by(*in_order)
