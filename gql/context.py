@@ -77,4 +77,12 @@ class Context:
                 self.loaders.season_by_id.prime(row.id, row)
             return row
 
+        if self.calendar is not None and "active_season" not in self._memo:
+            known, row = self.calendar.known_active(self.now)
+            if known:  # the usual case: no task for a value already at hand
+                found: asyncio.Future[Row[Any] | None] = asyncio.get_running_loop().create_future()
+                found.set_result(row)
+                if row is not None:
+                    self.loaders.season_by_id.prime(row.id, row)
+                self._memo["active_season"] = found
         return self.once("active_season", fetch)

@@ -64,10 +64,12 @@ def _joined_shape(fields: tuple[str, ...]) -> Callable[[Any], Any]:
         "JoinedDriver", [name.removeprefix(JOINED) for name in driver] + vehicle
     )
     picks = (*driver, *vehicle)
+    new = tuple.__new__  # straight: namedtuple._make is a Python wrapper over it
     if len(picks) == 1:
-        return lambda row: shape._make((getattr(row, picks[0]),))
+        pick_one = attrgetter(picks[0])
+        return lambda row: new(shape, (pick_one(row),))
     pick = attrgetter(*picks)
-    return lambda row: shape._make(pick(row))
+    return lambda row: new(shape, pick(row))
 
 
 def select_drivers(

@@ -33,8 +33,14 @@ class SeasonCalendar:
 
     async def active(self, now: datetime) -> Any | None:
         """The season whose [starts_at, ends_at) holds `now` (latest start wins an overlap)."""
-        holding = [row for row in await self.rows() if row.starts_at <= now < row.ends_at]
-        return max(holding, key=lambda row: (row.starts_at, row.id), default=None)
+        return _active(await self.rows(), now)
+
+    def known_active(self, now: datetime) -> tuple[bool, Any | None]:
+        """(True, `active(now)`) while the cached rows are fresh, without awaiting;
+        (False, None) when they must be read."""
+        if time.monotonic() < self._expires:
+            return True, _active(self._rows, now)
+        return False, None
 
     async def rows(self) -> Sequence[Any]:
         if time.monotonic() < self._expires:
@@ -52,3 +58,8 @@ class SeasonCalendar:
         rows = await self.db.fetch(statement)
         self._rows, self._expires = rows, time.monotonic() + self.ttl
         return rows
+
+
+def _active(rows: Sequence[Any], now: datetime) -> Any | None:
+    holding = [row for row in rows if row.starts_at <= now < row.ends_at]
+    return max(holding, key=lambda row: (row.starts_at, row.id), default=None)

@@ -45,3 +45,19 @@ async def test_seasons_are_read_once_per_ttl(seeded_db_url: str) -> None:
         assert log.count == 3
     finally:
         await db.engine.dispose()
+
+
+async def test_a_fresh_calendar_answers_without_awaiting(seeded_db_url: str) -> None:
+    now = datetime.now(UTC)
+    cached, db = await _calendar(seeded_db_url, ttl=60)
+    uncached = SeasonCalendar(db, ttl=0)
+    try:
+        assert cached.known_active(now) == (False, None)  # nothing read yet
+        expected = await cached.active(now)
+        with record_statements() as log:
+            assert cached.known_active(now) == (True, expected)
+        assert log.count == 0
+        await uncached.active(now)
+        assert uncached.known_active(now) == (False, None)  # ttl 0: always read
+    finally:
+        await db.engine.dispose()
