@@ -68,21 +68,20 @@ class Context:
     def active_season(self) -> asyncio.Future[Row[Any] | None]:
         """The season active at request time (also primed into the by-id loader)."""
 
-        async def fetch() -> Row[Any] | None:
-            if self.calendar is not None:
-                row = await self.calendar.active(self.now)
-            else:
-                row = await fetch_active_season(self.db, self.now)
+        def found(row: Row[Any] | None) -> Row[Any] | None:
             if row is not None:
                 self.loaders.season_by_id.prime(row.id, row)
             return row
 
+        async def fetch() -> Row[Any] | None:
+            if self.calendar is not None:
+                return found(await self.calendar.active(self.now))
+            return found(await fetch_active_season(self.db, self.now))
+
         if self.calendar is not None and "active_season" not in self._memo:
             known, row = self.calendar.known_active(self.now)
             if known:  # the usual case: no task for a value already at hand
-                found: asyncio.Future[Row[Any] | None] = asyncio.get_running_loop().create_future()
-                found.set_result(row)
-                if row is not None:
-                    self.loaders.season_by_id.prime(row.id, row)
-                self._memo["active_season"] = found
+                done: asyncio.Future[Row[Any] | None] = asyncio.get_running_loop().create_future()
+                done.set_result(found(row))
+                self._memo["active_season"] = done
         return self.once("active_season", fetch)

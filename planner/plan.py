@@ -65,13 +65,14 @@ class Selection:
 
     def has(self, *paths: Sequence[str]) -> bool:
         """True when any of `paths` (field names from here down) is selected."""
-        for path in paths:
-            node: Selection | None = self
-            for name in path:
-                node = None if node is None else node.children.get(name)
-            if node is not None:
-                return True
-        return False
+        return any(self.at(*path) is not None for path in paths)
+
+    def at(self, *path: str) -> Selection | None:
+        """The selection at `path` (field names from here down), if selected."""
+        node: Selection | None = self
+        for name in path:
+            node = None if node is None else node.children.get(name)
+        return node
 
 
 @dataclass(frozen=True, slots=True)

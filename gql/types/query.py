@@ -203,7 +203,7 @@ async def _nodes(context: Context, args: Arguments, sel: Selection) -> Any:
 
 async def _driver(context: Context, args: Arguments, sel: Selection) -> Any:
     columns = object_columns([sel], DRIVER_PLANS)
-    with_vehicle = vehicle_join([sel.children.get("vehicle")])
+    with_vehicle = vehicle_join([sel.at("vehicle")])
     return await resolve_driver.planned_driver(context, args["id"], with_vehicle, columns)
 
 
@@ -224,7 +224,7 @@ async def _driver_with_trips(
     pk, found = await resolve_driver.planned_driver_with_trips(
         context,
         args["id"],
-        vehicle_join([sel.children.get("vehicle")]),
+        vehicle_join([sel.at("vehicle")]),
         object_columns([sel], DRIVER_PLANS),
         ordering,
         request,
@@ -241,9 +241,7 @@ async def _drivers(context: Context, args: Arguments, sel: Selection) -> Any:
     filter_ = driver_filter_of(args.get("filter"))
     spec = None if filter_ is None else filter_.spec()
     field, descending = driver_order(driver_order_of(args.get("orderBy")))
-    with_vehicle = vehicle_join(
-        [_child(sel, "nodes", "vehicle"), _child(sel, "edges", "node", "vehicle")]
-    )
+    with_vehicle = vehicle_join(_entry_fields(sel, "vehicle"))
     page = await resolve_driver.drivers(
         context,
         *_page_args(args),
@@ -283,12 +281,7 @@ async def _active_season(context: Context, args: Arguments, sel: Selection) -> A
 
 async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any:
     metric = args["metric"]
-    with_vehicle = vehicle_join(
-        [
-            _child(sel, "nodes", "driver", "vehicle"),
-            _child(sel, "edges", "node", "driver", "vehicle"),
-        ]
-    )
+    with_vehicle = vehicle_join(_entry_fields(sel, "driver", "vehicle"))
     season_pk, page = await resolve_leaderboard.leaderboard(
         context,
         args.get("seasonId"),
@@ -313,20 +306,9 @@ def vehicle_join(selections: list[Selection | None]) -> VehicleJoin:
     return True if columns is None else columns
 
 
-def _child(sel: Selection, *path: str) -> Selection | None:
-    """The selection at `path` below `sel`, if any."""
-    node: Selection | None = sel
-    for name in path:
-        node = None if node is None else node.children.get(name)
-    return node
-
-
-def _entry_fields(sel: Selection, name: str) -> list[Selection | None]:
-    """What is selected on the leaderboard entries' field `name` (driver, stats)."""
-    nodes = sel.children.get("nodes")
-    edges = sel.children.get("edges")
-    node = None if edges is None else edges.children.get("node")
-    return [None if entry is None else entry.children.get(name) for entry in (nodes, node)]
+def _entry_fields(sel: Selection, *path: str) -> list[Selection | None]:
+    """What is selected at `path` on a connection's nodes (`nodes` and `edges.node`)."""
+    return [sel.at("nodes", *path), sel.at("edges", "node", *path)]
 
 
 async def _fleet_summary(context: Context, args: Arguments, sel: Selection) -> Any:
