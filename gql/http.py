@@ -31,7 +31,7 @@ from gql.context import Context
 from gql.documents import PreparedDocument
 from gql.fast_path import CacheStep, is_query
 from gql.http_errors import JSON, error_response, negotiate, shape, status_for
-from gql.planned import FIELD_REGISTRY, mark_reference, try_planned
+from gql.planned import FIELD_REGISTRY, mark_reference, run_planned, try_planned
 from gql.schema import document_cache
 from limits import (
     DocumentPolicy,
@@ -45,7 +45,8 @@ from loaders import Loaders
 from observability.operation import note_operation, observe_operations, operation_scope
 from observability.tracing import mark_executor
 from persisted import PersistedDocuments, PersistedQueryError
-from planner import Planner
+from planner import Bound, NeedsReference, Planner, Unplannable
+from planner.metrics import count_reference
 
 
 class _RequestAdapter(StarletteRequestAdapter):
@@ -126,6 +127,10 @@ class GraphQLApp(GraphQL[Context, None]):
         cached = await self.answer_from_cache(request, data, prepared, viewer, send)
         if cached != "uncached":
             return cached == "sent"  # "to view": the response cache answers the miss
+        bound = self._bind(prepared, data, viewer)
+        if bound is not None:
+            await self._answer_planned(request, send, data, bound, viewer)
+            return True
         sub_response = await self.get_sub_response(request)
         context = self._context(request, sub_response, viewer)
         adapter = self.request_adapter_class(request)
@@ -143,26 +148,103 @@ class GraphQLApp(GraphQL[Context, None]):
         payload = await self.process_result(request, result)
         if result.errors:
             self._handle_errors(result.errors, payload)
-        await self._send_payload(send, payload, sub_response)
-        return True
-
-    async def _send_payload(
-        self, send: Send, payload: GraphQLHTTPResponse, sub_response: Response
-    ) -> None:
-        """The messages `create_response(payload, sub_response)` would send, in the same
-        order with the same headers, without building a Starlette response."""
-        body = self.encode_json(payload)
-        media_type = sub_response.media_type or JSON
-        headers = [
-            (b"content-length", str(len(body)).encode()),
-            (b"content-type", f"{media_type}; charset=utf-8".encode()),
-            *sub_response.headers.raw,
-        ]
-        status = sub_response.status_code or status_for(payload, media_type)
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await self._send_payload(
+            send,
+            payload,
+            sub_response.media_type or JSON,
+            sub_response.status_code,
+            sub_response.headers.raw,
+        )
         if sub_response.background is not None:
             await sub_response.background()
+        return True
+
+    def _bind(
+        self, prepared: PreparedDocument, data: GraphQLRequestData, viewer: Viewer
+    ) -> Bound | None:
+        """The planned executor's plan for a plain query; None: not planned (the
+        general route asks the planner again and records why)."""
+        if self.planner is None:
+            return None
+        try:
+            return self.planner.bind(
+                prepared, data.operation_name, data.variables, is_admin=viewer.is_admin
+            )
+        except Unplannable:
+            return None
+
+    async def _answer_planned(
+        self,
+        request: Request,
+        send: Send,
+        data: GraphQLRequestData,
+        bound: Bound,
+        viewer: Viewer,
+    ) -> None:
+        """A plain query the planner covers: `execute_operation`'s admission, guard and
+        operation scope around the bound plan, without Strawberry's view in between
+        (no sub-response, adapter or schema lookup per request)."""
+        planner = self.planner
+        assert planner is not None
+        context = self._context(request, None, viewer)
+        headers: dict[str, str] = {}
+
+        async def execute(admitted: list[GraphQLRequestData]) -> list[ExecutionResult]:
+            try:
+                result: ExecutionResult = await run_planned(planner, context, bound)
+            except Exception as exc:  # an error to report: the reference executor says it
+                reason = "error to report"
+                if not isinstance(exc, NeedsReference):
+                    reason = f"{reason} ({type(exc).__name__})"
+                count_reference(reason)
+                result = await self._reference(request, context, data, reason)
+            else:
+                mark_executor("planned")
+            return [result]
+
+        try:
+            with observe_operations([data]) as done:
+                results = await self.guard.run(
+                    [data], self.client_key(request, context), headers, execute
+                )
+                done(results)
+        except (RequestRejected, HTTPException) as exc:
+            await self.refusal(request, exc)(request.scope, request.receive, send)
+            return
+        finally:
+            request.scope["state"].pop("graphql_context", None)
+            context.close()
+        [result] = results
+        payload = await self.process_result(request, result)
+        if result.errors:
+            self._handle_errors(result.errors, payload)
+        media_type = negotiate(request.headers.get("accept"))
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        await self._send_payload(send, payload, media_type, None, raw)
+
+    async def _send_payload(
+        self,
+        send: Send,
+        payload: GraphQLHTTPResponse,
+        media_type: str,
+        status: int | None,
+        headers: list[tuple[bytes, bytes]],
+    ) -> None:
+        """The messages `create_response` would send, in the same order with the same
+        headers, without building a Starlette response."""
+        body = self.encode_json(payload)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status or status_for(payload, media_type),
+                "headers": [
+                    (b"content-length", str(len(body)).encode()),
+                    (b"content-type", f"{media_type}; charset=utf-8".encode()),
+                    *headers,
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
     async def _admit_plain(
         self, request: Request, data: GraphQLRequestData
@@ -283,6 +365,22 @@ class GraphQLApp(GraphQL[Context, None]):
             )
             operation.errors = result.errors
             return result if reason is None else mark_reference(result, reason)
+
+    async def _reference(
+        self, request: Request, context: Context, data: GraphQLRequestData, reason: str
+    ) -> ExecutionResult:
+        """The reference executor's answer to an operation the planner handed over
+        mid-run (`_answer_planned`), marked with the reason."""
+        sub_response = await self.get_sub_response(request)
+        context.response = sub_response
+        adapter = self.request_adapter_class(request)
+        with operation_scope(data.query, data.operation_name) as operation:
+            operation.set_attribute("graphql.planner.fallback", reason)
+            result = await super().execute_single(
+                request, adapter, sub_response, context, None, data
+            )
+            operation.errors = result.errors
+        return mark_reference(result, reason)
 
     # -- hardening (limits/, gql/http_errors.py) ---------------------------------
 

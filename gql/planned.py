@@ -27,7 +27,7 @@ from gql.types.stats import STATS_PLANS
 from gql.types.trip import TRIP_CONNECTION_PLANS, TRIP_PLANS
 from gql.types.vehicle import VEHICLE_PLANS
 from limits.cost import CountedResult, objects_cost
-from planner import NeedsReference, Planner, Unplannable
+from planner import Bound, NeedsReference, Planner, Unplannable
 from planner.connections import EDGE_PLANS, PAGE_INFO_PLANS
 from planner.metrics import count_planned, count_reference
 from planner.plan import Registry
@@ -68,22 +68,27 @@ async def try_planned(
         reason = "no query text"
     else:
         try:
-            run = await planner.execute(
-                context, documents.prepare(data.query), data.operation_name, data.variables
+            prepared = documents.prepare(data.query)
+            bound = planner.bind(
+                prepared, data.operation_name, data.variables, is_admin=context.viewer.is_admin
             )
+            return await run_planned(planner, context, bound)
         except Unplannable as exc:
             reason = exc.reason
         except NeedsReference:
             reason = "error to report"
         except Exception as exc:
             reason = f"error to report ({type(exc).__name__})"
-        else:
-            count_planned()
-            return CountedResult(
-                data=run.data, errors=None, objects=objects_cost(run.objects_by_type)
-            )
     count_reference(reason)
     return reason
+
+
+async def run_planned(planner: Planner, context: Context, bound: Bound) -> CountedResult:
+    """A bound plan's result, counted; `NeedsReference` (or any error) when the
+    reference executor must answer instead."""
+    run = await planner.run(context, bound)
+    count_planned()
+    return CountedResult(data=run.data, errors=None, objects=objects_cost(run.objects_by_type))
 
 
 def mark_reference(result: ExecutionResult, reason: str) -> ExecutionResult:

@@ -6,6 +6,6 @@ to a plan cache.
 
 from planner.execute import NeedsReference
 from planner.plan import Unplannable
-from planner.planner import Planner
+from planner.planner import Bound, Planner
 
-__all__ = ["NeedsReference", "Planner", "Unplannable"]
+__all__ = ["Bound", "NeedsReference", "Planner", "Unplannable"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphql import GraphQLSchema
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 
 from planner.execute import NeedsReference, Run
 from planner.plan import (
@@ -30,6 +30,13 @@ if TYPE_CHECKING:
     from gql.documents import PreparedDocument
 
 _OPERATION = "planner.operation"
+
+
+class Bound(NamedTuple):
+    """A request's plan and its coerced variables: what `Planner.run` executes."""
+
+    plan: OperationPlan
+    variables: VariableValues
 
 
 class Planner:
@@ -50,6 +57,18 @@ class Planner:
         variables: Mapping[str, Any] | None,
     ) -> Run:
         """The finished run: its `data`, and the objects it built by type."""
+        bound = self.bind(prepared, operation_name, variables, is_admin=context.viewer.is_admin)
+        return await self.run(context, bound)
+
+    def bind(
+        self,
+        prepared: PreparedDocument,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        *,
+        is_admin: bool,
+    ) -> Bound:
+        """The operation's plan with the request's coerced variables, or `Unplannable`."""
         if not prepared.is_valid or prepared.document is None:
             raise Unplannable("invalid document")
         operation, switches = self._operation(prepared, operation_name)
@@ -59,10 +78,12 @@ class Planner:
         if isinstance(coerced, list):
             raise Unplannable("variables do not coerce")
         flags = tuple(bool(coerced.coerced.get(name)) for name in switches)
-        is_admin = context.viewer.is_admin
         plan = self._plan(prepared, operation_name, flags, is_admin, coerced.coerced)
-        run = Run(context, coerced)
-        await run.execute(plan)
+        return Bound(plan, coerced)
+
+    async def run(self, context: Context, bound: Bound) -> Run:
+        run = Run(context, bound.variables)
+        await run.execute(bound.plan)
         return run
 
     def _operation(
@@ -120,4 +141,4 @@ class Planner:
             return exc
 
 
-__all__ = ["NeedsReference", "Planner", "Unplannable"]
+__all__ = ["Bound", "NeedsReference", "Planner", "Unplannable"]
