@@ -148,6 +148,10 @@ async def create_read_pools(url: str, size: int, statement_timeout_ms: int = 0) 
             "jit": "off",
             "statement_timeout": str(statement_timeout_ms),
             "plan_cache_mode": plan_cache_mode,
+            # Our joins are to-one lookups by unique key from distinct rows: a Memoize
+            # node never hits, and building its cache per execution cost a Q4 page
+            # (51 drivers and vehicles) half its PostgreSQL time (decision 0018).
+            "enable_memoize": "off",
         }
 
         async def connect() -> asyncpg.Connection:

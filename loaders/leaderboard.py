@@ -1,7 +1,9 @@
 """Leaderboard pages read from the per-season aggregate table (no trip scan).
 
 Order: the metric in its direction, ties by driver id ascending; each row
-carries its SQL RANK (ties share a rank), counted through the metric index.
+carries its SQL RANK (ties share a rank): one window over the rows at least as
+good as the page's worst, read in the metric index's order, rather than a
+count of the rows ahead per row (decision 0018).
 """
 
 from __future__ import annotations
@@ -9,16 +11,17 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, func, select
 
 from loaders.base import AnyRow
 from loaders.database import Database
 from loaders.driver import drivers, joined_driver_columns
-from loaders.driver_stats import SEASON, in_region, rank_expression
-from loaders.metrics import METRICS
+from loaders.driver_stats import SEASON, in_region
+from loaders.metrics import METRICS, Metric
 from loaders.vehicle import VehicleJoin, join_vehicle
 from models import DriverSeasonStats
 from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
+from pagination.keyset import order_columns
 
 stats = DriverSeasonStats.__table__
 
@@ -48,14 +51,12 @@ def _page_query(
     stats_columns: tuple[str, ...] | None,
 ) -> Select[Any]:
     metric = METRICS[metric_name]
-    rank = rank_expression(metric, metric.column, by_region)
     # The entry's driver comes in the same statement (a to-one join), so
     # `driver { ... }` needs no second round trip.
     query = (
         select(
             *(stats.c if stats_columns is None else [stats.c[name] for name in stats_columns]),
             metric.column.label("value"),
-            rank.label("rank"),
             *joined_driver_columns(driver_columns),
         )
         .join(drivers, drivers.c.id == stats.c.driver_id)
@@ -63,7 +64,32 @@ def _page_query(
     )
     if with_vehicle:
         query = join_vehicle(query, stats.c.driver_id, with_vehicle)
-    return apply_page(query, ordering, request)
+    page = apply_page(query, ordering, request).cte("page")
+    ranks = _ranks(metric, by_region, page.c.value)
+    keys = (page.c.value, page.c.driver_id)
+    return (
+        select(*page.c, ranks.c.rank)
+        .join_from(page, ranks, ranks.c.driver_id == page.c.driver_id)
+        .order_by(*order_columns(keys, ordering.directions, request.backward))
+    )
+
+
+def _ranks(metric: Metric, by_region: bool, page_values: ColumnElement[Any]) -> Subquery:
+    """(driver_id, rank) of every row at least as good as the page's worst.
+
+    Every row strictly better than a page row is among them, so RANK() over
+    them is each page row's rank in the whole leaderboard (or region).
+    """
+    column = metric.column
+    worst = func.min if metric.higher_first else func.max
+    order = column.desc() if metric.higher_first else column.asc()
+    bound = select(worst(page_values)).scalar_subquery()
+    at_least = column >= bound if metric.higher_first else column <= bound
+    return (
+        select(stats.c.driver_id, func.rank().over(order_by=order).label("rank"))
+        .where(stats.c.season_id == SEASON, at_least, *in_region(stats.c.driver_id, by_region))
+        .subquery("ranked")
+    )
 
 
 async def fetch_leaderboard_page(
