@@ -4,9 +4,11 @@ A builder returns the object's dict with every key in response order:
 immediate leaves computed in place, the other fields as None placeholders
 that the executor fills once their level is loaded (assigning to an
 existing key keeps its position). Leaves serialize exactly as the
-reference executor's scalars and enums do: DateTime through `isoformat()`,
-Float through `float()`, enums by member name (stored text already is the
-name), the rest unchanged.
+reference executor's scalars and enums do: Float through `float()`, enums
+by member name (stored text already is the name), the rest unchanged.
+DateTime values stay datetimes: orjson writes them at the end exactly as
+the reference's `isoformat()` strings (tests/planner/test_builders.py), in
+C, where `isoformat()` took half a built trip's time (0.65 of 1.26 us).
 """
 
 from __future__ import annotations
@@ -31,10 +33,6 @@ def _float(value: Any) -> Any:
     return None if value is None else float(value)
 
 
-def _datetime(value: Any) -> Any:
-    return None if value is None else value.isoformat()
-
-
 def _enum(value: Any) -> Any:
     # Rows hold the stored text, which is the member's name; arguments hold members.
     return value if type(value) is str else value.name if isinstance(value, Enum) else value
@@ -43,7 +41,6 @@ def _enum(value: Any) -> Any:
 # Serializers written into the generated builders as expressions (same results).
 _INLINE: dict[Leaf, str] = {
     _float: "(None if ({v} := {read}) is None else float({v}))",
-    _datetime: "(None if ({v} := {read}) is None else {v}.isoformat())",
 }
 
 _SCALARS: dict[str, Leaf] = {
@@ -52,7 +49,7 @@ _SCALARS: dict[str, Leaf] = {
     "Int": _identity,
     "Boolean": _identity,
     "Float": _float,
-    "DateTime": _datetime,
+    "DateTime": _identity,  # written by orjson, as isoformat() would (see above)
 }
 
 
