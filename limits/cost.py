@@ -65,8 +65,16 @@ class CostField:
 @dataclass(slots=True)
 class CostTree:
     fields: dict[str, CostField]
+    # The requested cost when no variable sets a size (most documents): computed once.
+    _constant: int | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not any(_reads_variables(f) for f in self.fields.values()):
+            self._constant = sum(_requested(f, {}, None) for f in self.fields.values())
 
     def requested(self, variables: Mapping[str, Any] | None) -> int:
+        if self._constant is not None:
+            return self._constant
         variables = variables or {}
         return sum(_requested(f, variables, None) for f in self.fields.values())
 
@@ -209,6 +217,14 @@ def _page_size(page: tuple[Argument, Argument], variables: Mapping[str, Any]) ->
     size = first if first is not None else last
     # Sizes above the maximum are refused by the resolver; they cost the maximum.
     return DEFAULT_PAGE_SIZE if size is None else min(size, MAX_PAGE_SIZE)
+
+
+def _reads_variables(f: CostField) -> bool:
+    """Whether a variable sets a size at or below `f` (a page size, a list's length)."""
+    arguments = [*(f.page or ()), f.length]
+    if any(isinstance(argument, str) for argument in arguments):
+        return True
+    return any(_reads_variables(child) for child in f.children.values())
 
 
 def _requested(f: CostField, variables: Mapping[str, Any], items: int | None) -> int:
