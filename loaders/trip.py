@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+from types import MappingProxyType
 
 from sqlalchemy import func, select
 
@@ -20,9 +22,10 @@ TripPageKey = tuple[int, tuple[TripFilterSpec | None, Ordering, PageRequest]]
 TripCountKey = tuple[int, TripFilterSpec | None]
 
 
+@lru_cache(maxsize=256)  # the same few filters (most often none) on every request
 def trip_filter(spec: TripFilterSpec | None) -> ChildFilter:
     spec = spec or TripFilterSpec()
-    return ChildFilter(spec.shape, spec.clauses, spec.params())
+    return ChildFilter(spec.shape, spec.clauses, MappingProxyType(spec.params()))
 
 
 class TripByIdLoader(Loader[int, AnyRow | None]):

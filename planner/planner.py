@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from graphql import GraphQLSchema
+from graphql import GraphQLError, GraphQLSchema
 from graphql.execution.values import VariableValues, get_variable_values
 
 from planner.execute import NeedsReference, Run
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from gql.documents import PreparedDocument
 
 _OPERATION = "planner.operation"
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 class Bound(NamedTuple):
@@ -45,6 +46,7 @@ class Planner:
         self.registry = registry
         self.maxsize = maxsize
         self._plans: OrderedDict[Hashable, OperationPlan | Unplannable] = OrderedDict()
+        self._coerced: dict[Hashable, VariableValues | list[GraphQLError]] = {}
 
     def __len__(self) -> int:
         return len(self._plans)
@@ -72,14 +74,38 @@ class Planner:
         if not prepared.is_valid or prepared.document is None:
             raise Unplannable("invalid document")
         operation, switches = self._operation(prepared, operation_name)
-        coerced = get_variable_values(
-            self.schema, operation.variable_definitions or (), dict(variables or {})
-        )
+        coerced = self._coerce(prepared, operation_name, operation, variables)
         if isinstance(coerced, list):
             raise Unplannable("variables do not coerce")
         flags = tuple(bool(coerced.coerced.get(name)) for name in switches)
         plan = self._plan(prepared, operation_name, flags, is_admin, coerced.coerced)
         return Bound(plan, coerced)
+
+    def _coerce(
+        self,
+        prepared: PreparedDocument,
+        operation_name: str | None,
+        operation: Any,
+        variables: Mapping[str, Any] | None,
+    ) -> VariableValues | list[GraphQLError]:
+        """The operation's coerced variables; remembered when they are all scalars
+        (clients resend the same ids), a bounded FIFO of results nobody mutates."""
+        # With each value's type: True == 1 == 1.0 as keys, not as GraphQL input.
+        items = tuple((name, type(value), value) for name, value in (variables or {}).items())
+        key = None
+        if all(kind in _SCALARS for _, kind, _ in items):
+            key = (prepared.sha256, operation_name, items)
+            found = self._coerced.get(key)
+            if found is not None:
+                return found
+        coerced = get_variable_values(
+            self.schema, operation.variable_definitions or (), dict(variables or {})
+        )
+        if key is not None:
+            if len(self._coerced) >= self.maxsize * 4:
+                del self._coerced[next(iter(self._coerced))]
+            self._coerced[key] = coerced
+        return coerced
 
     async def run(self, context: Context, bound: Bound) -> Run:
         run = Run(context, bound.variables)
