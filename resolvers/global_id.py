@@ -12,9 +12,6 @@ from errors.domain import echo
 NODE_TYPES = frozenset({"Driver", "Vehicle", "Trip", "SafetyEvent", "Season"})
 
 
-# A response repeats ids (a driver on every page of a leaderboard) and servers repeat
-# responses: a hit costs 0.08 us where encoding costs 0.2. Bounded: pks are unbounded.
-@lru_cache(maxsize=65536)
 def encode_id(type_name: str, pk: int) -> str:
     return binascii.b2a_base64(f"{type_name}:{pk}".encode(), newline=False).decode("ascii")
 
