@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from graphql import (
@@ -176,6 +177,7 @@ def _is_wrapper(named: GraphQLNamedType) -> bool:
     return _is_wrapper_name(named.name)
 
 
+@cache  # schema type names: a few dozen
 def _is_wrapper_name(name: str) -> bool:
     return name in WRAPPER_TYPES or name.endswith(WRAPPER_SUFFIXES)
 

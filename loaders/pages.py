@@ -314,14 +314,16 @@ async def fetch_parent_with_pages(
     statement = db.statement(
         ("parent_with_pages", key, *shape, request.shape, with_totals, columns), build
     )
-    rows = await db.fetch(
+    # Records as they come, sliced once into the parent and its children (no row
+    # objects for the joined rows in between).
+    rows = await db.fetch_records(
         statement, {**params, **child_filter.params, **page_params(ordering, request)}
     )
     if not rows:
         return ParentWithPage(None, make_page([], ordering, request), None)
-    split = _splitter(rows[0]._fields)
-    parent_row, children = split(rows)
-    total = getattr(rows[0], TOTAL) if with_totals else None
+    fields: tuple[str, ...] = statement.row_type._fields
+    parent_row, children = _splitter(fields)(rows)
+    total = rows[0][fields.index(TOTAL)] if with_totals else None
     return ParentWithPage(parent_row, make_page(children, ordering, request), total)
 
 
@@ -340,13 +342,13 @@ def _splitter(fields: tuple[str, ...]) -> Split:
     child_type = namedtuple(  # type: ignore[misc]
         "Row", [name.removeprefix(CHILD) for name in fields[start:end]]
     )
-    child_id = fields[start:end].index(CHILD + "id")
+    child_id = fields.index(CHILD + "id")
     new = tuple.__new__
 
     def split(rows: Sequence[Any]) -> tuple[Any, list[Any]]:
-        children = [new(child_type, row[start:end]) for row in rows]
-        present = [child for child in children if child[child_id] is not None]
-        return new(parent_type, rows[0][:start]), present
+        # A parent without children comes as one row whose child columns are NULL.
+        children = [new(child_type, row[start:end]) for row in rows if row[child_id] is not None]
+        return new(parent_type, rows[0][:start]), children
 
     _SPLITTERS[fields] = split
     return split
