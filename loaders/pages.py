@@ -15,7 +15,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, bindparam, func, select, true
+from sqlalchemy import ColumnElement, FromClause, Select, bindparam, case, func, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer
 
@@ -26,6 +26,7 @@ from pagination.keyset import limit_of, order_columns
 
 PARENT = "batch_parent_id"
 TOTAL = "batch_total"
+POSITION = "page_position"  # a child's place in its page (`_laterals(numbered=True)`)
 # The child table's columns a page's rows carry (always with `id`); None: all of them.
 Columns = tuple[str, ...] | None
 
@@ -78,13 +79,16 @@ def _laterals(
     ordering: Ordering,
     request: PageRequest,
     with_totals: bool,
+    numbered: bool = False,
 ) -> tuple[Any, Any]:
     """The LATERAL page of the children of `parent_key`, and its LATERAL filtered total
     when asked (else None): joined before the page, the total is counted once per parent
-    (as a scalar subquery in the select list it ran once per output row)."""
+    (as a scalar subquery in the select list it ran once per output row). `numbered`:
+    each child carries its 1-based `POSITION` in the page's fetch order."""
     filters = child_filter.clauses()
+    position = func.row_number().over(order_by=ordering.order_by(request)).label(POSITION)
     child = (
-        select(table)
+        select(table, *([position] if numbered else []))
         .where(parent_column == parent_key, *filters, *ordering.seek_clauses(request))
         .order_by(*ordering.order_by(request))
         .limit(limit_of(request))
@@ -297,13 +301,26 @@ async def fetch_parent_with_pages(
     def build() -> Select[Any]:
         found = parent().subquery("parent")
         child, total = _laterals(
-            table, parent_column, found.c.id, child_filter, ordering, request, with_totals
+            table,
+            parent_column,
+            found.c.id,
+            child_filter,
+            ordering,
+            request,
+            with_totals,
+            numbered=True,
         )
         in_order = order_columns(
             [child.c[name] for name in ordering.names], ordering.directions, request.backward
         )
-        picked = child.c if columns is None else [child.c[name] for name in columns]
-        selected = [*found.c, *(column.label(CHILD + column.name) for column in picked)]
+        picked = [child.c[name] for name in (table.c.keys() if columns is None else columns)]
+        # The parent's columns on the first row only (NULL on the others): the same
+        # values again on every child row cost the client decoding, not the server.
+        first = or_(child.c[POSITION] == 1, child.c[POSITION].is_(None))
+        selected = [
+            *(case((first, column)).label(column.name) for column in found.c),
+            *(column.label(CHILD + column.name) for column in picked),
+        ]
         joined: Any = found
         if total is not None:
             selected.append(total.c[TOTAL])

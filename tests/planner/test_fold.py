@@ -28,3 +28,25 @@ async def test_a_driver_and_its_trips_take_one_statement(
     exists = driver == "RHJpdmVyOjE="
     # SQLite: the driver, then its trips (none to load for a missing driver).
     assert planned.statements == (2 if exists and not _on_postgresql(executors) else 1)
+
+
+# The driver's columns come on the page's first row only (NULL on the others): an
+# empty page (one row, no child) and a backward page (fetched in reverse) must still
+# carry the whole driver.
+DRIVER_WITH = """query($id: ID!) {{ driver(id: $id) {{ id name region vehicle {{ make plate }}
+  trips({arguments}) {{ totalCount pageInfo {{ hasPreviousPage }} nodes {{ id startedAt }} }}
+}} }}"""
+
+
+@pytest.mark.parametrize(
+    "arguments", ["first: 3, filter: {minDistanceKm: 1000000}", "last: 3"], ids=["empty", "last"]
+)
+async def test_the_driver_survives_empty_and_backward_pages(
+    executors: Executors, arguments: str
+) -> None:
+    document = DRIVER_WITH.format(arguments=arguments)
+    planned, reference = await executors.both(document, {"id": "RHJpdmVyOjE="})
+    assert planned.body == reference.body
+    assert "planner" not in planned.extensions
+    assert planned.statements == (1 if _on_postgresql(executors) else 2)
+    assert b'"name":null' not in planned.body and b'"vehicle":{"make":' in planned.body
