@@ -215,9 +215,15 @@ class GraphQLApp(GraphQL[Context, None]):
             request.scope["state"].pop("graphql_context", None)
             context.close()
         [result] = results
-        payload = await self.process_result(request, result)
         if result.errors:
+            payload = await self.process_result(request, result)
             self._handle_errors(result.errors, payload)
+        else:
+            # What `process_result` makes of an error-free result outside the response
+            # cache's view (no cache state here), without its three hooks per request.
+            payload = {"data": result.data}
+            if result.extensions:
+                payload["extensions"] = result.extensions
         media_type = negotiate(request.headers.get("accept"))
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         await self._send_payload(send, payload, media_type, None, raw)

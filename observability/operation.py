@@ -178,25 +178,44 @@ class _Result(Protocol):
     def errors(self) -> Sequence[GraphQLError] | None: ...
 
 
-@contextmanager
-def observe_operations(
-    items: Sequence[_Request],
-) -> Iterator[Callable[[Sequence[_Result]], None]]:
+class observe_operations:  # lower case: a context manager used like a function
     """One scope around a single operation's whole journey (admission checks included).
 
-    Yields `done(results)` to call with the results. A batch gets no outer
-    scope: each admitted operation opens its own in the executor.
+    `with observe_operations(items) as done:` gives `done(results)` to call
+    with the results. A batch gets no outer scope: each admitted operation
+    opens its own in the executor. A class rather than a generator: it runs
+    on every request, and the generator's machinery cost more than its work.
     """
-    if len(items) != 1:
-        yield lambda results: None
-        return
-    item = items[0]
-    with operation_scope(item.query, item.operation_name) as scope:
+
+    __slots__ = ("_item", "_opened", "_scope")
+
+    def __init__(self, items: Sequence[_Request]) -> None:
+        self._item = items[0] if len(items) == 1 else None
+        self._scope: OperationScope | None = None
+        self._opened = False
+
+    def __enter__(self) -> Callable[[Sequence[_Result]], None]:
+        item = self._item
+        if item is None:
+            return _ignore
+        scope = current_scope()  # re-entrant, as `operation_scope`
+        if scope is None:
+            scope, self._opened = OperationScope(item.query, item.operation_name), True
+        self._scope = scope
         record = scope.record
         if record is not None and record.log_variables and item.variables:
             record.variables = dict(item.variables)
+        return self._done
 
-        def done(results: Sequence[_Result]) -> None:
-            scope.errors = list(results[0].errors or ()) if results else None
+    def _done(self, results: Sequence[_Result]) -> None:
+        assert self._scope is not None
+        self._scope.errors = list(results[0].errors or ()) if results else None
 
-        yield done
+    def __exit__(self, *exc_info: object) -> None:
+        if self._opened:
+            assert self._scope is not None
+            self._scope.finish()
+
+
+def _ignore(results: Sequence[_Result]) -> None:
+    """`done` for a batch: each operation reported its own."""
