@@ -88,6 +88,6 @@ FieldPlan: TypeAlias = Attribute | Computed | Batched
 FieldPlans: TypeAlias = Mapping[str, FieldPlan]
 
 
-def global_id(type_name: str, encode: Callable[[str, int], str]) -> Computed:
-    """The Relay id of a row whose primary key is `id`."""
-    return Computed(lambda row: encode(type_name, row.id), columns=("id",))
+def global_id(encode: Callable[[int], str]) -> Computed:
+    """The Relay id of a row whose primary key is `id` (`encode`: pk to id, one type's)."""
+    return Computed(lambda row: encode(row.id), columns=("id",))

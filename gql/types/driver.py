@@ -32,7 +32,7 @@ from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, 
 from planner.plan import Selection
 from resolvers import driver as resolve
 from resolvers.deferred import then
-from resolvers.global_id import encode_id
+from resolvers.global_id import id_encoder
 from resolvers.season import season_pk
 
 
@@ -217,7 +217,7 @@ def _email_for(is_admin: bool) -> Any:
 
 
 DRIVER_PLANS: FieldPlans = {
-    "id": global_id("Driver", encode_id),
+    "id": global_id(id_encoder("Driver")),
     "name": Attribute("name"),
     "email": Computed(lambda row: None, for_viewer=_email_for, columns=("email",)),
     "region": Attribute("region"),

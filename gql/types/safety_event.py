@@ -17,7 +17,7 @@ from planner.connections import connection_plans, folded_totals
 from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
-from resolvers.global_id import encode_id
+from resolvers.global_id import id_encoder
 
 if TYPE_CHECKING:
     from gql.types.trip import Trip
@@ -75,7 +75,7 @@ async def _trips(context: Context, args: Arguments, events: Sequence[Any], _: An
 
 
 SAFETY_EVENT_PLANS: FieldPlans = {
-    "id": global_id("SafetyEvent", encode_id),
+    "id": global_id(id_encoder("SafetyEvent")),
     "trip": Batched(_trips, columns=("trip_id",)),
     "kind": Attribute("kind"),
     "severity": Attribute("severity"),

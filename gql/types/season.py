@@ -14,7 +14,7 @@ from gql.types.node import Node
 from planner.connections import connection_plans
 from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from resolvers import season as resolve
-from resolvers.global_id import encode_id
+from resolvers.global_id import id_encoder
 
 
 @cache_control(max_age=3600)  # reference data: seasons are planned ahead
@@ -50,7 +50,7 @@ class SeasonConnection(Connection[Season]):
 # -- planned executor (planner/)
 
 SEASON_PLANS: FieldPlans = {
-    "id": global_id("Season", encode_id),
+    "id": global_id(id_encoder("Season")),
     "name": Attribute("name"),
     "startsAt": Attribute("starts_at"),
     "endsAt": Attribute("ends_at"),

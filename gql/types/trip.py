@@ -23,7 +23,7 @@ from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import trip as resolve
 from resolvers.deferred import then
-from resolvers.global_id import encode_id
+from resolvers.global_id import id_encoder
 
 if TYPE_CHECKING:
     from gql.types.driver import Driver
@@ -134,7 +134,7 @@ async def _events(
 
 
 TRIP_PLANS: FieldPlans = {
-    "id": global_id("Trip", encode_id),
+    "id": global_id(id_encoder("Trip")),
     "driver": Batched(_drivers, columns=("driver_id",)),
     "vehicle": Batched(_vehicles, columns=("vehicle_id",)),
     "startedAt": Attribute("started_at"),

@@ -13,7 +13,7 @@ from gql.types.node import Node
 from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
-from resolvers.global_id import encode_id
+from resolvers.global_id import id_encoder
 
 if TYPE_CHECKING:
     from gql.types.driver import Driver
@@ -63,7 +63,7 @@ async def _drivers(context: Context, args: Arguments, vehicles: Sequence[Any], _
 
 
 VEHICLE_PLANS: FieldPlans = {
-    "id": global_id("Vehicle", encode_id),
+    "id": global_id(id_encoder("Vehicle")),
     "make": Attribute("make"),
     "model": Attribute("model"),
     "year": Attribute("year"),
