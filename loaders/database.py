@@ -28,6 +28,7 @@ from sqlalchemy.types import Integer
 
 from db.statements import note_statement
 from loaders.read_pool import ReadPool, ReadPools
+from loaders.records import record_type
 from observability.tracing import sql_span, tracer
 
 
@@ -40,6 +41,9 @@ class Statement:
     order: tuple[str, ...] = ()
     compiled: Any = None
     row_type: Any = None
+    # asyncpg builds rows of this class directly (loaders/records.py); None: rows are
+    # converted to `row_type` (a column name that cannot be an attribute).
+    record_class: Any = None
     defaults: dict[str, Any] = field(default_factory=dict)
     # Whether its best plan is the same whatever its values (see `_plan_stable`).
     generic: bool = False
@@ -78,6 +82,8 @@ class Database:
 
     async def _fetch_asyncpg(self, statement: Statement, params: Mapping[str, Any]) -> list[Any]:
         records = await self.fetch_records(statement, params)
+        if statement.record_class is not None:
+            return records  # already rows with attributes
         # tuple.__new__ straight: namedtuple._make's Python wrapper costs ~0.5 us a row.
         new, row_type = tuple.__new__, statement.row_type
         return [new(row_type, record) for record in records]
@@ -97,7 +103,7 @@ class Database:
         sql = statement.sql or ""
         note_statement(sql)
         with sql_span(sql, system="postgresql") as span:
-            records = await pool.fetch(sql, arguments)
+            records = await pool.fetch(sql, arguments, statement.record_class)
             span.rows = len(records)
         return records
 
@@ -113,6 +119,7 @@ class Database:
         statement.sql = compiled.string
         statement.order = tuple(compiled.positiontup or ())
         statement.row_type = namedtuple("Row", names)  # type: ignore[misc]
+        statement.record_class = record_type(names)
         # Values bound at build time (literals, LIMIT defaults): read once here,
         # so a request does no SQLAlchemy parameter processing.
         statement.defaults = compiled.construct_params(escape_names=False, _check=False)

@@ -47,14 +47,21 @@ class ReadPool:
     def get_idle_size(self) -> int:
         return len(self._idle)
 
-    async def fetch(self, sql: str, arguments: Sequence[Any] = ()) -> list[asyncpg.Record]:
+    async def fetch(
+        self,
+        sql: str,
+        arguments: Sequence[Any] = (),
+        record_class: type[asyncpg.Record] | None = None,
+    ) -> list[asyncpg.Record]:
         idle = self._idle
         if idle and not idle[-1].is_closed():
             connection = idle.pop()
         else:
             connection = await self._checkout()
         try:
-            records: list[asyncpg.Record] = await connection.fetch(sql, *arguments)
+            records: list[asyncpg.Record] = await connection.fetch(
+                sql, *arguments, record_class=record_class
+            )
         except asyncpg.PostgresError as error:
             # The server refused the statement (timeout, bad value): the connection is fine
             # unless the error is the connection's own (class 08, shutdown).
