@@ -11,7 +11,6 @@ result carries `extensions.cost` {requested, actual, throttle}.
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Protocol
@@ -29,6 +28,7 @@ from strawberry.types import ExecutionResult
 from errors.domain import echo
 from limits.buckets import Take
 from limits.cost import CostTree, CountedResult, compile_cost
+from limits.deadlines import Deadlines
 from limits.rate_limiter import RateLimiter
 
 Execute = Callable[[list[GraphQLRequestData]], Awaitable[list[ExecutionResult]]]
@@ -59,6 +59,7 @@ class RequestGuard:
         self.prepare = prepare
         self.max_cost = max_cost
         self.timeout = timeout
+        self.deadlines = Deadlines(timeout)
         self.limiter = limiter
 
     async def run(
@@ -159,8 +160,7 @@ class RequestGuard:
         self, items: list[GraphQLRequestData], admitted: list[int], execute: Execute
     ) -> list[ExecutionResult]:
         try:
-            async with asyncio.timeout(self.timeout):
-                return await execute([items[i] for i in admitted])
+            return await self.deadlines.run(execute([items[i] for i in admitted]))
         except TimeoutError:
             message = f"The request exceeded its deadline of {self.timeout:g} s."
             return [_refusal(message, "TIMEOUT") for _ in admitted]
