@@ -95,7 +95,11 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         return self._context(request, response, self.viewer_of(request))
 
-    def _context(self, request: Request, response: Any, viewer: Viewer) -> Context:
+    def _context(
+        self, request: Request, response: Any, viewer: Viewer, *, register: bool = True
+    ) -> Context:
+        """The request's context; `register`: also in `request.state` (the response
+        cache's view reads it there, and `__call__` closes it)."""
         state = request.app.state
         context = Context(
             loaders=Loaders(state.database),
@@ -106,7 +110,8 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
             documents=self.documents,
         )
-        request.state.graphql_context = context  # closed in __call__ once answered
+        if register:
+            request.state.graphql_context = context  # closed in __call__ once answered
         return context
 
     # -- the fast path (gql/fast_path.py) ------------------------------------------
@@ -186,7 +191,7 @@ class GraphQLApp(GraphQL[Context, None]):
         (no sub-response, adapter or schema lookup per request)."""
         planner = self.planner
         assert planner is not None
-        context = self._context(request, None, viewer)
+        context = self._context(request, None, viewer, register=False)  # closed below
         headers: dict[str, str] = {}
 
         async def execute(admitted: list[GraphQLRequestData]) -> list[ExecutionResult]:
@@ -212,7 +217,6 @@ class GraphQLApp(GraphQL[Context, None]):
             await self.refusal(request, exc)(request.scope, request.receive, send)
             return
         finally:
-            request.scope["state"].pop("graphql_context", None)
             context.close()
         [result] = results
         if result.errors:
@@ -435,6 +439,8 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def client_key(self, request: Request, context: Context) -> str:
         """Whose bucket pays: the token's subject, else the client address."""
+        if self.rate_limiter is None:
+            return ""  # no buckets: nobody pays
         if context.viewer.subject:
             return f"sub:{context.viewer.subject}"
         return f"ip:{request.client.host if request.client else 'unknown'}"
