@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -248,8 +249,8 @@ class GraphQLApp(GraphQL[Context, None]):
                 "type": "http.response.start",
                 "status": status or status_for(payload, media_type),
                 "headers": [
-                    (b"content-length", str(len(body)).encode()),
-                    (b"content-type", f"{media_type}; charset=utf-8".encode()),
+                    (b"content-length", b"%d" % len(body)),
+                    (b"content-type", _content_type(media_type)),
                     *headers,
                 ],
             }
@@ -522,3 +523,8 @@ class GraphQLApp(GraphQL[Context, None]):
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
             await response(scope, receive, send)
+
+
+@lru_cache(maxsize=8)  # the media types `negotiate` chooses from
+def _content_type(media_type: str) -> bytes:
+    return f"{media_type}; charset=utf-8".encode()

@@ -43,6 +43,7 @@ _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 @lru_cache(maxsize=256)  # clients send few distinct Accept headers; parsing costs µs
+@lru_cache(maxsize=256)  # clients resend the same few headers; bounded: they choose them
 def negotiate(accept: str | None) -> str:
     """The response media type for an Accept header (application/json by default)."""
     best, best_q = JSON, -1.0
