@@ -194,6 +194,7 @@ class GraphQLApp(GraphQL[Context, None]):
         assert planner is not None
         context = self._context(request, None, viewer, register=False)  # closed below
         headers: dict[str, str] = {}
+        handed_over: list[Response] = []  # the reference's sub-response, if it answered
 
         async def execute(admitted: list[GraphQLRequestData]) -> list[ExecutionResult]:
             try:
@@ -203,7 +204,9 @@ class GraphQLApp(GraphQL[Context, None]):
                 if not isinstance(exc, NeedsReference):
                     reason = f"{reason} ({type(exc).__name__})"
                 count_reference(reason)
-                result = await self._reference(request, context, data, reason)
+                sub_response = await self.get_sub_response(request)
+                handed_over.append(sub_response)
+                result = await self._reference(request, sub_response, context, data, reason)
             else:
                 mark_executor("planned")
             return [result]
@@ -231,7 +234,11 @@ class GraphQLApp(GraphQL[Context, None]):
                 payload["extensions"] = result.extensions
         media_type = negotiate(request.headers.get("accept"))
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-        await self._send_payload(send, payload, media_type, None, raw)
+        status = None
+        for sub_response in handed_over:  # whatever the reference's resolvers set
+            raw += sub_response.headers.raw
+            status = sub_response.status_code
+        await self._send_payload(send, payload, media_type, status, raw)
 
     async def _send_payload(
         self,
@@ -378,11 +385,15 @@ class GraphQLApp(GraphQL[Context, None]):
             return result if reason is None else mark_reference(result, reason)
 
     async def _reference(
-        self, request: Request, context: Context, data: GraphQLRequestData, reason: str
+        self,
+        request: Request,
+        sub_response: Response,
+        context: Context,
+        data: GraphQLRequestData,
+        reason: str,
     ) -> ExecutionResult:
         """The reference executor's answer to an operation the planner handed over
         mid-run (`_answer_planned`), marked with the reason."""
-        sub_response = await self.get_sub_response(request)
         context.response = sub_response
         adapter = self.request_adapter_class(request)
         with operation_scope(data.query, data.operation_name) as operation:
