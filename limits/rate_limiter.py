@@ -11,10 +11,10 @@ import asyncio
 import logging
 import time
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from config import Settings
+from db.redis_client import redis_client
 from limits.buckets import LocalBuckets, Take
 from limits.redis_buckets import RedisBuckets
 
@@ -43,11 +43,7 @@ class RateLimiter:
     def from_settings(cls, settings: Settings) -> RateLimiter:
         redis = None
         if settings.redis_url:
-            client = Redis.from_url(
-                settings.redis_url,
-                socket_timeout=settings.rate_limit_redis_timeout,
-                socket_connect_timeout=settings.rate_limit_redis_timeout,
-            )
+            client = redis_client(settings.redis_url, timeout=settings.rate_limit_redis_timeout)
             redis = RedisBuckets(
                 client,
                 settings.rate_limit_bucket_size,

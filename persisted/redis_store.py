@@ -7,10 +7,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from redis.asyncio import Redis
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from redis.retry import Retry
 
+from db.redis_client import redis_client
 from observability.decisions import note_redis_error
 from observability.tracing import redis_span
 from persisted.store import StoreUnavailable
@@ -58,13 +57,7 @@ class RedisStore:
         timeout: float = 0.25,
         ttl_seconds: int | None = None,
     ) -> RedisStore:
-        client = Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-            decode_responses=True,
-        )
+        client = redis_client(url, timeout=timeout, decode_responses=True)
         return cls(client, prefix=prefix, timeout=timeout, ttl_seconds=ttl_seconds)
 
     async def get(self, key: str) -> str | None:

@@ -18,11 +18,10 @@ import time
 from collections.abc import Collection
 
 from redis.asyncio import Redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from cache.backends.base import INVALIDATION_WINDOW
 from cache.entry import Entry
+from db.redis_client import redis_client
 
 DEFAULT_PREFIX = "fleetgraph:rc:"
 
@@ -73,13 +72,7 @@ class RedisBackend:
 
     @classmethod
     def from_url(cls, url: str, *, timeout: float, prefix: str = DEFAULT_PREFIX) -> RedisBackend:
-        client = Redis.from_url(
-            url,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
-        return cls(client, prefix)
+        return cls(redis_client(url, timeout=timeout), prefix)
 
     def peek(self, key: str) -> Entry | None:
         return None  # every read is a round trip (cache/backends/near.py keeps copies)
