@@ -34,6 +34,7 @@ from cache.schema_hints import SchemaHints
 from cache.service import ResponseCache, Unavailable
 from cache.tags import LEADERBOARD, LEADERBOARD_UNKNOWN_SEASON
 from cache.walk import object_tags
+from compat.strawberry import graphql_schema
 from gql.context import Context
 from gql.documents import DocumentCache
 from gql.http_errors import negotiate
@@ -344,8 +345,7 @@ class ResponseCacheView(GraphQL[Context, None]):
         return response
 
     def _graphql_schema(self) -> GraphQLSchema:
-        schema: GraphQLSchema = self.schema._schema  # type: ignore[attr-defined]
-        return schema
+        return graphql_schema(cast("strawberry.Schema", self.schema))
 
     def _documents(self) -> DocumentCache:
         # The app's own cache (its limits policy) when it has one: one parse per document.

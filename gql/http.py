@@ -27,6 +27,7 @@ from strawberry.types.unset import UNSET
 
 from auth import TokenError, decode_token
 from auth.tokens import ANONYMOUS, Viewer
+from compat.strawberry import graphql_schema
 from config import Settings
 from gql.context import Context
 from gql.documents import PreparedDocument
@@ -72,14 +73,14 @@ class GraphQLApp(GraphQL[Context, None]):
             RateLimiter.from_settings(settings) if settings.rate_limit_enabled else None
         )
         self.guard = RequestGuard(
-            schema._schema,
+            graphql_schema(schema),
             self.documents.prepare_async,
             max_cost=settings.max_query_cost,
             timeout=settings.request_timeout_seconds,
             limiter=self.rate_limiter,
         )
         self.planner = (
-            Planner(schema._schema, FIELD_REGISTRY, maxsize=settings.plan_cache_size)
+            Planner(graphql_schema(schema), FIELD_REGISTRY, maxsize=settings.plan_cache_size)
             if settings.planner_enabled
             else None
         )

@@ -7,6 +7,7 @@ from functools import cache
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from compat.strawberry import graphql_schema
 from gql.documents import CachedDocuments, DocumentCache
 from gql.executor import FastLeafExecutionContext
 from gql.extensions.error_codes import ErrorCodes
@@ -54,7 +55,7 @@ def document_cache(
     One per policy: the app passes its own to both executors (`Context.documents`).
     """
     return DocumentCache(
-        schema._schema,
+        graphql_schema(schema),
         limit_rules=limit_rules(policy),
         max_tokens=policy.max_tokens,
         max_errors=policy.max_errors,

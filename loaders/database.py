@@ -114,15 +114,21 @@ class Database:
         return statement.sql
 
     def _compile(self, statement: Statement) -> None:
-        compiled = statement.query.compile(dialect=self.engine.dialect)
-        names = [column[0] for column in compiled._result_columns]
+        columns = statement.query.selected_columns
+        names = list(columns.keys())
+        # Every column labelled with its key, so the SQL's result names are the
+        # keys (an unlabelled count(*) would otherwise come back as `count_1`).
+        labelled = statement.query.with_only_columns(
+            *(column.label(name) for name, column in columns.items())
+        )
+        compiled = labelled.compile(dialect=self.engine.dialect)
         statement.sql = compiled.string
         statement.order = tuple(compiled.positiontup or ())
         statement.row_type = namedtuple("Row", names)  # type: ignore[misc]
         statement.record_class = record_type(names)
         # Values bound at build time (literals, LIMIT defaults): read once here,
         # so a request does no SQLAlchemy parameter processing.
-        statement.defaults = compiled.construct_params(escape_names=False, _check=False)
+        statement.defaults = compiled.params
         binds = compiled.binds
         statement.generic = all(_plan_stable(name, binds[name]) for name in statement.order)
         statement.compiled = compiled

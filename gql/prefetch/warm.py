@@ -28,9 +28,9 @@ from graphql import (
     is_composite_type,
 )
 from graphql.execution.values import get_argument_values
-from strawberry.types.arguments import convert_arguments
-from strawberry.types.base import has_object_definition
+from strawberry.types import has_object_definition
 
+from compat.strawberry import field_arguments, resolver_function, strawberry_schema
 from gql.prefetch.marks import does_load
 from gql.prefetch.selection import collect_fields, variable_values
 from resolvers.deferred import Later
@@ -104,9 +104,9 @@ async def _level(
 def _field(
     info: Info, type_name: str, instances: list[Any], nodes: list[FieldNode], depth: int
 ) -> Any:
-    strawberry_schema = info.schema._strawberry_schema  # type: ignore[attr-defined]
+    schema = strawberry_schema(info.schema)
     name = nodes[0].name.value
-    field = _strawberry_field(strawberry_schema, type_name, name)
+    field = _strawberry_field(schema, type_name, name)
     if field is None:
         return None
     graphql_field = info.schema.get_type(type_name).fields[name]  # type: ignore[union-attr]
@@ -118,18 +118,13 @@ def _field(
             return None
         held = [getattr(instance, field.python_name) for instance in instances]
         return _descend(info, held, sub_selections, depth, named)
-    resolver = field.base_resolver.wrapped_func
-    if inspect.iscoroutinefunction(resolver):
+    resolver = resolver_function(field)
+    if resolver is None or inspect.iscoroutinefunction(resolver):
         return None
     if not (does_load(resolver) or leads_on):
         return None
     raw = get_argument_values(graphql_field, nodes[0], variable_values(info))
-    kwargs = convert_arguments(
-        raw,
-        field.arguments,
-        strawberry_schema.schema_converter.scalar_registry,
-        strawberry_schema.config,
-    )
+    kwargs = field_arguments(schema, field, raw)
     info_parameter = field.base_resolver.info_parameter
     if info_parameter is not None:
         kwargs[info_parameter.name] = _Info(info.context)
@@ -146,7 +141,7 @@ def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) 
     """Whether any field selected below (on any possible type) loads: else skip the walk."""
     if depth > MAX_DEPTH or not selection_sets:
         return False
-    strawberry_schema = info.schema._strawberry_schema  # type: ignore[attr-defined]
+    schema = strawberry_schema(info.schema)
     possible = info.schema.get_possible_types(named) if is_abstract_type(named) else [named]
     for object_type in possible:
         fields = collect_fields(
@@ -154,10 +149,11 @@ def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) 
         )
         for nodes in fields.values():
             name = nodes[0].name.value
-            field = _strawberry_field(strawberry_schema, object_type.name, name)
+            field = _strawberry_field(schema, object_type.name, name)
             if field is None:
                 continue
-            if field.base_resolver is not None and does_load(field.base_resolver.wrapped_func):
+            resolver = resolver_function(field)
+            if resolver is not None and does_load(resolver):
                 return True
             child = get_named_type(object_type.fields[name].type)
             children = [n.selection_set for n in nodes if n.selection_set]

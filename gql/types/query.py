@@ -9,6 +9,7 @@ import strawberry
 
 from cache import hint
 from cache.tags import DRIVER_LIST, SEASON_LIST, TRIP_LIST
+from compat.strawberry import raw_info
 from gql.context import Context
 from gql.prefetch import prefetch
 from gql.prefetch.selection import selects
@@ -52,7 +53,7 @@ T = TypeVar("T")
 async def warmed(info: Info, result: T) -> T:
     """`result`, once every loader its selection needs has been run (see gql/prefetch)."""
     if result is not None:
-        await prefetch(info._raw_info, result)
+        await prefetch(raw_info(info), result)
     return result
 
 
@@ -70,7 +71,7 @@ class Query:
 
     @strawberry.field
     async def driver(self, info: Info, id: strawberry.ID) -> Driver | None:
-        with_vehicle = selects(info._raw_info, ("vehicle",))
+        with_vehicle = selects(raw_info(info), ("vehicle",))
         row = await resolve_driver.driver(info.context, id, with_vehicle)
         return await warmed(info, None if row is None else Driver.of(row))
 
@@ -87,7 +88,7 @@ class Query:
     ) -> DriverConnection:
         spec = None if filter is None else filter.spec()
         field, descending = driver_order(order_by)
-        with_vehicle = selects(info._raw_info, ("nodes", "vehicle"), ("edges", "node", "vehicle"))
+        with_vehicle = selects(raw_info(info), ("nodes", "vehicle"), ("edges", "node", "vehicle"))
         page = await resolve_driver.drivers(
             info.context, first, after, last, before, spec, field, descending, with_vehicle
         )
@@ -159,7 +160,7 @@ class Query:
         before: str | None = None,
     ) -> LeaderboardConnection:
         with_vehicle = selects(
-            info._raw_info, ("nodes", "driver", "vehicle"), ("edges", "node", "driver", "vehicle")
+            raw_info(info), ("nodes", "driver", "vehicle"), ("edges", "node", "driver", "vehicle")
         )
         season_pk, page = await resolve_leaderboard.leaderboard(
             info.context, season_id, metric.name, region, first, after, last, before, with_vehicle
