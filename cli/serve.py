@@ -42,7 +42,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         loop="uvloop",
-        http="cli.http_protocol:HeadHoldingHttpToolsProtocol",
+        http="compat.uvicorn:HeadHoldingHttpToolsProtocol",
         log_level=settings.log_level.lower(),
         access_log=False,
         # SIGTERM drains in-flight requests; none outlives its deadline by much.

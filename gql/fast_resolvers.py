@@ -28,7 +28,8 @@ from graphql import (
 )
 from strawberry.types.field import StrawberryField
 
-from gql.executor import FAST_LEAF
+from compat.graphql_core import fast_enum_output, mark_fast_leaf
+from compat.strawberry import graphql_schema, resolver_function
 
 Resolve = Callable[..., Any]
 
@@ -67,37 +68,19 @@ def _fast(schema: strawberry.Schema, field: StrawberryField, graphql_field: Any)
         schema.config.name_converter.get_graphql_name(argument): argument.python_name
         for argument in field.arguments
     }
-    function = resolver.wrapped_func
-    if not callable(function):  # static/class methods keep Strawberry's path
+    function = resolver_function(field)
+    if function is None:  # static/class methods keep Strawberry's path
         return None
     info = resolver.info_parameter
     return _method(function, info.name if info else None, names)
 
 
-def _fast_enum_output(enum_type: GraphQLEnumType) -> None:
-    """Serialize enum members by one dict lookup.
-
-    Strawberry's enum type finds a member's name by scanning every value and
-    comparing `.value`s: tens of microseconds per value in a list of events.
-    """
-    names = {definition.value: name for name, definition in enum_type.values.items()}
-    slow = enum_type.coerce_output_value
-
-    def coerce_output_value(output_value: Any) -> Any:
-        try:
-            return names[output_value]
-        except (KeyError, TypeError):
-            return slow(output_value)
-
-    enum_type.coerce_output_value = coerce_output_value  # type: ignore[method-assign]
-    enum_type.serialize = coerce_output_value  # type: ignore[method-assign]
-
-
 def install_fast_resolvers(schema: strawberry.Schema) -> None:
-    for graphql_type in schema._schema.type_map.values():
+    type_map = graphql_schema(schema).type_map
+    for graphql_type in type_map.values():
         if isinstance(graphql_type, GraphQLEnumType) and not graphql_type.name.startswith("__"):
-            _fast_enum_output(graphql_type)
-    for type_name, graphql_type in schema._schema.type_map.items():
+            fast_enum_output(graphql_type)
+    for type_name, graphql_type in type_map.items():
         if type_name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
             continue
         if type_name in {"Query", "Mutation", "Subscription"}:
@@ -113,7 +96,8 @@ def install_fast_resolvers(schema: strawberry.Schema) -> None:
 
 
 def _mark_plain_leaf(field: StrawberryField, graphql_field: Any) -> None:
-    """Let gql.executor read and serialize this field without the full walk."""
+    """Let the execution context (compat/graphql_core.py) read and serialize this field
+    without the full walk."""
     leaf = get_nullable_type(graphql_field.type)  # a list of leaves is not a leaf
     if field.base_resolver is None and not graphql_field.args and is_leaf_type(leaf):
-        setattr(graphql_field, FAST_LEAF, (field.python_name, leaf))
+        mark_fast_leaf(graphql_field, field.python_name, leaf)

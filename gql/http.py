@@ -19,8 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, GraphQLRequestProtocol
-from strawberry.http.parse_content_type import parse_content_type
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
@@ -52,12 +51,11 @@ from planner.metrics import count_reference
 
 
 class _RequestAdapter(StarletteRequestAdapter):
-    """Strawberry's adapter, exposing the Starlette request it wraps."""
+    """Strawberry's adapter, keeping the Starlette request it wraps."""
 
-    @property
-    def request(self) -> Request:
-        request: Request = self._request
-        return request
+    def __init__(self, request: Request) -> None:
+        super().__init__(request)
+        self.request = request
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -153,8 +151,6 @@ class GraphQLApp(GraphQL[Context, None]):
             context.close()
         assert isinstance(result, ExecutionResult)
         payload = await self.process_result(request, result)
-        if result.errors:
-            self._handle_errors(result.errors, payload)
         await self._send_payload(
             send,
             payload,
@@ -226,7 +222,6 @@ class GraphQLApp(GraphQL[Context, None]):
         [result] = results
         if result.errors:
             payload = await self.process_result(request, result)
-            self._handle_errors(result.errors, payload)
         else:
             # What `process_result` makes of an error-free result outside the response
             # cache's view (no cache state here), without its three hooks per request.
@@ -312,8 +307,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "POST":
-            content_type, _ = parse_content_type(request.content_type or "")
-            if content_type != "application/json":
+            media_type = (request.content_type or "").partition(";")[0].strip().lower()
+            if media_type != "application/json":
                 raise RequestRejected(
                     "UNSUPPORTED_MEDIA_TYPE", "POST bodies must be application/json.", 415
                 )
@@ -416,13 +411,13 @@ class GraphQLApp(GraphQL[Context, None]):
             raise HTTPException(400, "Unable to parse request body as JSON") from exc
         if not isinstance(decoded, dict | list):
             raise HTTPException(400, "The request body must be a JSON object.")
+        if isinstance(decoded, list):
+            # The batch limit is ours (Strawberry's `batching_config` is set to the
+            # largest the setting allows, gql/schema.py); Strawberry checks the
+            # fields' types for single requests only.
+            check_batch(len(decoded), self.settings.max_batch_operations)
+            check_batch_items(decoded)
         return decoded
-
-    def _validate_batch_request(
-        self, request_data: list[GraphQLRequestData], protocol: GraphQLRequestProtocol
-    ) -> None:
-        check_batch(len(request_data), self.settings.max_batch_operations)
-        check_batch_items(request_data)  # Strawberry checks these types for single requests only
 
     async def execute_operation(
         self,

@@ -7,9 +7,9 @@ from functools import cache
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from compat.graphql_core import FastLeafExecutionContext
 from compat.strawberry import graphql_schema
 from gql.documents import CachedDocuments, DocumentCache
-from gql.executor import FastLeafExecutionContext
 from gql.extensions.error_codes import ErrorCodes
 from gql.fast_resolvers import install_fast_resolvers
 from gql.types.driver import Driver
@@ -19,7 +19,7 @@ from gql.types.safety_event import SafetyEvent
 from gql.types.season import Season
 from gql.types.trip import Trip
 from gql.types.vehicle import Vehicle
-from limits import DocumentPolicy, limit_rules
+from limits import MAX_BATCH_OPERATIONS, DocumentPolicy, limit_rules
 from observability.graphql_extension import Observability
 
 DEFAULT_POLICY = DocumentPolicy()
@@ -39,7 +39,11 @@ def build_schema() -> strawberry.Schema:
             ErrorCodes,
             lambda: CachedDocuments(document_cache(schema)),
         ],
-        config=StrawberryConfig(auto_camel_case=True),
+        # Strawberry's own batch check lets everything the setting can allow through;
+        # the app refuses what its MAX_BATCH_OPERATIONS does not (gql/http.py).
+        config=StrawberryConfig(
+            auto_camel_case=True, batching_config={"max_operations": MAX_BATCH_OPERATIONS}
+        ),
         execution_context_class=FastLeafExecutionContext,
     )
     install_fast_resolvers(schema)

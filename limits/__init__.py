@@ -1,6 +1,6 @@
 """Hardening: document limits, cost and rate limiting, request size (see README)."""
 
-from limits.batch import check_batch, check_batch_items
+from limits.batch import MAX_BATCH_OPERATIONS, check_batch, check_batch_items
 from limits.errors import RequestRejected, coded_error
 from limits.guard import RequestGuard
 from limits.policy import DocumentPolicy
@@ -9,6 +9,7 @@ from limits.request_size import RequestSizeLimit
 from limits.rules import limit_rules
 
 __all__ = [
+    "MAX_BATCH_OPERATIONS",
     "DocumentPolicy",
     "RateLimiter",
     "RequestGuard",

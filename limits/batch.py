@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from limits.errors import RequestRejected
 
+MAX_BATCH_OPERATIONS = 100  # the largest `MAX_BATCH_OPERATIONS` setting accepted
+
 
 def check_batch(size: int, max_operations: int) -> None:
     if max_operations <= 0:

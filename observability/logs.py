@@ -28,12 +28,12 @@ from typing import Any, Literal
 import orjson
 from opentelemetry import trace
 
+from compat.opentelemetry import BATCH_PROCESSOR_LOGGER
 from observability.metrics import SPANS_DROPPED
 
 LogFormat = Literal["json", "text"]
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 OTEL_REPEAT_SECONDS = 60.0
-_BATCH_PROCESSOR_LOGGER = "opentelemetry.sdk._shared_internal"
 
 
 class JsonFormatter(logging.Formatter):
@@ -117,7 +117,7 @@ def configure_logging(level: str, log_format: LogFormat = "json") -> logging.Han
     root.setLevel(level.upper())
     logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
     # Counted whatever LOG_LEVEL says; printed at most once a minute (OtelThrottle).
-    processor = logging.getLogger(_BATCH_PROCESSOR_LOGGER)
+    processor = logging.getLogger(BATCH_PROCESSOR_LOGGER)
     processor.setLevel(logging.WARNING)
     if _count_drops not in processor.filters:
         # First: the SDK's own DuplicateFilter on this logger drops the repeats.

@@ -20,11 +20,12 @@ from graphql import introspection_from_schema
 from hypothesis import HealthCheck, given, settings
 from schemathesis.graphql import from_dict
 
+from compat.strawberry import graphql_schema
 from gql.schema import build_schema
 from tests.limits.app import app_client, seed_sqlite, token
 
 EXAMPLES_PER_FIELD = 25
-SCHEMA = from_dict(introspection_from_schema(build_schema()._schema))
+SCHEMA = from_dict(introspection_from_schema(graphql_schema(build_schema())))
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from gql.executor import FastLeafExecutionContext
+from compat.graphql_core import FastLeafExecutionContext
 from gql.fast_resolvers import install_fast_resolvers
 
 

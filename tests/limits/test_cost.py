@@ -6,6 +6,7 @@ from typing import Any
 
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
+from compat.strawberry import graphql_schema
 from gql.schema import build_schema
 from limits.cost import MUTATION_COST, CostTree, compile_cost
 
@@ -22,7 +23,7 @@ def tree(text: str) -> CostTree:
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    return compile_cost(build_schema()._schema, operation, fragments)
+    return compile_cost(graphql_schema(build_schema()), operation, fragments)
 
 
 def test_nested_connections_multiply() -> None:

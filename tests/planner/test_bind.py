@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from compat.strawberry import graphql_schema
 from gql.planned import FIELD_REGISTRY
 from gql.schema import build_schema, document_cache
 from planner import Planner, Unplannable
@@ -14,7 +15,7 @@ QUERY = "query($n: Int, $id: ID!) { driver(id: $id) { trips(first: $n) { totalCo
 @pytest.fixture
 def planner_and_document() -> tuple[Planner, object]:
     schema = build_schema()
-    return Planner(schema._schema, FIELD_REGISTRY), document_cache(schema).prepare(QUERY)
+    return Planner(graphql_schema(schema), FIELD_REGISTRY), document_cache(schema).prepare(QUERY)
 
 
 def test_equal_values_of_other_types_are_not_confused(

@@ -29,9 +29,10 @@ def test_orjson_writes_a_datetime_as_its_isoformat(moment: datetime) -> None:
 
 
 def test_a_datetime_leaf_is_built_as_the_datetime_itself() -> None:
+    from compat.strawberry import graphql_schema
     from gql.schema import build_schema
 
-    schema = build_schema()._schema
+    schema = graphql_schema(build_schema())
     serialize = serializer_for(schema.type_map["DateTime"])  # type: ignore[arg-type]
     build = compile_builder([("startedAt", ("leaf", Attribute("started_at"), serialize))])
 

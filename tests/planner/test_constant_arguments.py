@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from graphql import FieldNode, OperationDefinitionNode, parse
 
+from compat.strawberry import graphql_schema
 from gql.schema import build_schema
 from planner.plan import _constant_arguments
 
 
 def _root_field(source: str) -> tuple[object, FieldNode]:
-    schema = build_schema()._schema
+    schema = graphql_schema(build_schema())
     [operation] = parse(source).definitions
     assert isinstance(operation, OperationDefinitionNode)
     node = operation.selection_set.selections[0]

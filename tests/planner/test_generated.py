@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
+from compat.strawberry import graphql_schema
 from gql.planned import FIELD_REGISTRY
 from gql.schema import build_schema
 from planner.plan import PlanBuilder, find_operation
@@ -43,7 +44,7 @@ _ids = st.builds(
     st.integers(1, 80),
 )
 _instants = st.integers(-400, 10).map(lambda days: (ANCHOR + timedelta(days=days)).isoformat())
-SCHEMA = build_schema()._schema
+SCHEMA = graphql_schema(build_schema())
 
 
 class _NoCursors(Visitor):

@@ -1,4 +1,9 @@
-"""`fleetgraph serve`'s HTTP protocol: one write per response, nothing else changed.
+"""compat/uvicorn.py: one write per response, nothing else changed.
+
+The assumptions about uvicorn (`uvicorn.protocols.http.httptools_impl`, an
+internal module): `HttpToolsProtocol.connection_made(transport)` keeps the
+transport it is given, and the request cycle writes the head, then the body,
+through it.
 
 A real uvicorn server with `HeadHoldingHttpToolsProtocol` on a loopback port,
 talked to over a raw socket: answers arrive whole and in order on a kept-alive
@@ -20,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from cli.http_protocol import HeadHoldingHttpToolsProtocol, HeadHoldingTransport
+from compat.uvicorn import HeadHoldingHttpToolsProtocol, HeadHoldingTransport
 
 WRITES: list[bytes] = []
 
@@ -97,7 +102,10 @@ async def test_plain_responses_leave_in_one_write_on_a_kept_alive_connection() -
             assert head.startswith(b"HTTP/1.1 200 OK\r\n")
             assert body == b'{"hello":"%s"}' % n.encode()
         writer.close()
-    assert len(WRITES) == 3  # one per response: head and body together
+    assert len(WRITES) == 3, (
+        "uvicorn's HttpToolsProtocol no longer writes a response's head and body through "
+        f"the transport given to connection_made (one write per response expected): {WRITES}"
+    )
     assert all(w.startswith(b"HTTP/1.1 200") and w.endswith(b'"}') for w in WRITES)
 
 
