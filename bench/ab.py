@@ -20,6 +20,7 @@ the build with it, B the build without.
 from __future__ import annotations
 
 import argparse
+import shlex
 import statistics
 import sys
 from contextlib import ExitStack
@@ -89,7 +90,7 @@ def report(argv: list[str], label: str, results: dict[str, Rounds]) -> str:
     lines = [
         f"## Paired A/B — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC" + (f": {label}" if label else ""),
         "",
-        f"- Command: `.venv/bin/python bench/ab.py {' '.join(argv)}`",
+        f"- Command: `.venv/bin/python bench/ab.py {shlex.join(argv)}`",
         "",
         "| op | A CPU ms/req (rounds) | B CPU ms/req (rounds) | A median | B median "
         "| B vs A CPU | A req/s | B req/s |",

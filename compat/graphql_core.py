@@ -1,20 +1,16 @@
-"""graphql-core internals: a shorter path for plain leaf fields, and enum output.
+"""graphql-core internals: a shorter path for plain leaf fields.
 
-Both are speed-ups of the reference executor (decision 0022 has the paired
-A/B figures that keep them):
-
-- `FastLeafExecutionContext` overrides `ExecutionContext.execute_field`, which
-  graphql-core marks private, and is built on Strawberry's execution context
-  (an internal module). Most fields of a wide response are scalars read
-  straight off an object (`name`, `distanceKm`, ...); graphql-core still builds
-  a resolve-info record, checks arguments, calls a resolver and dispatches
-  completion for each. For a field marked by `mark_fast_leaf` this reads the
-  attribute and serializes it directly. Anything unusual (a null, a serializer
-  refusing the value) falls back to graphql-core's own path, so errors and null
-  propagation stay graphql-core's.
-- `fast_enum_output` replaces an enum type's `coerce_output_value` (and its
-  `serialize` alias) on the instance: Strawberry's enum type finds a member's
-  name by scanning every value.
+A speed-up of the reference executor (decision 0022 has the paired A/B
+figures that keep it). `FastLeafExecutionContext` overrides
+`ExecutionContext.execute_field`, which graphql-core marks private, and is
+built on Strawberry's execution context (an internal module). Most fields of
+a wide response are scalars read straight off an object (`name`,
+`distanceKm`, ...); graphql-core still builds a resolve-info record, checks
+arguments, calls a resolver and dispatches completion for each. For a field
+marked by `mark_fast_leaf` this reads the attribute and serializes it
+directly. Anything unusual (a null, a serializer refusing the value) falls
+back to graphql-core's own path, so errors and null propagation stay
+graphql-core's.
 
 tests/compat/test_graphql_core.py pins the assumptions.
 """
@@ -23,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLEnumType, GraphQLField, GraphQLLeafType, GraphQLObjectType, Undefined
+from graphql import GraphQLField, GraphQLLeafType, GraphQLObjectType, Undefined
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -57,18 +53,3 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
-
-
-def fast_enum_output(enum_type: GraphQLEnumType) -> None:
-    """Serialize `enum_type`'s members by one dict lookup (others: the type's own way)."""
-    names = {definition.value: name for name, definition in enum_type.values.items()}
-    slow = enum_type.coerce_output_value
-
-    def coerce_output_value(output_value: Any) -> Any:
-        try:
-            return names[output_value]
-        except (KeyError, TypeError):
-            return slow(output_value)
-
-    enum_type.coerce_output_value = coerce_output_value  # type: ignore[method-assign]
-    enum_type.serialize = coerce_output_value  # type: ignore[method-assign]

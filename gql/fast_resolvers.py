@@ -8,8 +8,7 @@ permissions, this swaps in a direct resolver with the same behaviour:
 - a method field whose arguments are all scalars, ids or enums (values
   graphql-core already coerced to what Strawberry would pass) calls the
   method directly, renaming arguments to their Python names.
-Fields with input-object arguments keep Strawberry's conversion. Enum
-values are serialized by a dict lookup instead of Strawberry's scan.
+Fields with input-object arguments keep Strawberry's conversion.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from typing import Any
 
 import strawberry
 from graphql import (
-    GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLObjectType,
     get_named_type,
@@ -28,7 +26,7 @@ from graphql import (
 )
 from strawberry.types.field import StrawberryField
 
-from compat.graphql_core import fast_enum_output, mark_fast_leaf
+from compat.graphql_core import mark_fast_leaf
 from compat.strawberry import graphql_schema, resolver_function
 
 Resolve = Callable[..., Any]
@@ -77,9 +75,6 @@ def _fast(schema: strawberry.Schema, field: StrawberryField, graphql_field: Any)
 
 def install_fast_resolvers(schema: strawberry.Schema) -> None:
     type_map = graphql_schema(schema).type_map
-    for graphql_type in type_map.values():
-        if isinstance(graphql_type, GraphQLEnumType) and not graphql_type.name.startswith("__"):
-            fast_enum_output(graphql_type)
     for type_name, graphql_type in type_map.items():
         if type_name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
             continue

@@ -1,4 +1,4 @@
-"""compat/graphql_core.py: each graphql-core internal it relies on, pinned by name."""
+"""compat/graphql_core.py: the graphql-core internal it relies on, pinned by name."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import inspect
 from typing import Any
 
 import strawberry
-from graphql import GraphQLEnumType, GraphQLObjectType
+from graphql import GraphQLObjectType
 
-from compat.graphql_core import FAST_LEAF, FastLeafExecutionContext, fast_enum_output
+from compat.graphql_core import FAST_LEAF, FastLeafExecutionContext
 from compat.strawberry import graphql_schema
 from gql.fast_resolvers import install_fast_resolvers
 
@@ -79,41 +79,3 @@ def test_every_field_goes_through_execute_field_and_marked_leaves_skip_the_resol
         "(or Strawberry no longer passes execution_context_class on): the marked leaf "
         "`name` was resolved the slow way"
     )
-
-
-def test_enum_values_are_serialized_through_the_types_coerce_output_value() -> None:
-    schema = _schema()
-    level = graphql_schema(schema).get_type("Level")
-    assert isinstance(level, GraphQLEnumType)
-    calls: list[object] = []
-    fast = level.coerce_output_value
-
-    def counted(value: Any) -> Any:
-        calls.append(value)
-        return fast(value)
-
-    level.coerce_output_value = counted  # type: ignore[method-assign]
-    level.serialize = counted  # type: ignore[method-assign]
-    result = schema.execute_sync("{ readings { level } }")
-    assert result.data == {"readings": [{"level": "LOW"}, {"level": "HIGH"}]}
-    assert len(calls) == 2, (
-        "graphql-core no longer serializes enum output through the enum type instance's "
-        "coerce_output_value/serialize, so fast_enum_output would not take effect"
-    )
-
-
-def test_fast_enum_output_answers_like_strawberry() -> None:
-    plain = graphql_schema(strawberry.Schema(query=Query)).get_type("Level")
-    patched = graphql_schema(strawberry.Schema(query=Query)).get_type("Level")
-    assert isinstance(plain, GraphQLEnumType) and isinstance(patched, GraphQLEnumType)
-    fast_enum_output(patched)
-    for value in (Level.LOW, Level.HIGH, "LOW", "low"):
-        try:
-            expected: object = plain.coerce_output_value(value)
-        except Exception as exc:
-            expected = type(exc)
-        try:
-            got: object = patched.coerce_output_value(value)
-        except Exception as exc:
-            got = type(exc)
-        assert got == expected, value
