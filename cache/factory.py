@@ -21,6 +21,8 @@ def open_response_cache(settings: Settings) -> ResponseCache | None:
             settings.redis_url,
             timeout=settings.response_cache_redis_timeout,
             prefix=settings.response_cache_key_prefix,
+            invalidation_timeout=settings.response_cache_invalidation_timeout,
+            invalidation_connections=settings.response_cache_invalidation_connections,
         )
         backend = redis
         if settings.response_cache_local_copies and _plain_tcp(settings.redis_url):
@@ -34,6 +36,8 @@ def open_response_cache(settings: Settings) -> ResponseCache | None:
         default_max_age=settings.response_cache_default_max_age,
         backoff=settings.response_cache_backoff_seconds,
         lock_wait=settings.response_cache_lock_wait_seconds,
+        invalidation_attempts=settings.response_cache_invalidation_attempts,
+        invalidation_timeout=settings.response_cache_invalidation_timeout,
     )
 
 

@@ -21,6 +21,19 @@ ERRORS = Counter(
     ["operation", "backend"],
 )
 
+INVALIDATIONS = Counter(
+    "fleetgraph_response_cache_invalidations",
+    "Invalidations after a write, by outcome: ok (possibly after retries), failed (no attempt"
+    " within the request succeeded: the response says so and a background repair takes over),"
+    " repaired (a failed one the repair completed later)",
+    ["outcome", "backend"],
+)
+INVALIDATION_RETRIES = Counter(
+    "fleetgraph_response_cache_invalidation_retries",
+    "Invalidation attempts made after a failed attempt, within the request",
+    ["backend"],
+)
+
 
 @cache  # bounded: three results times two backends; `labels()` costs more than `inc()`
 def requests_counter(result: str, backend: str) -> Counter:

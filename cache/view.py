@@ -4,9 +4,13 @@
 viewer's token, a cacheable query's key is looked up; a hit is answered
 right there (no Strawberry context, no execution), a miss runs the normal
 view (whichever executor answers) as the single flight for its key, and
-`process_result` turns the result into an entry. `run` invalidates the
-tags a mutation recorded on its context once it has executed (its
-transactions committed) and before its response is sent.
+`process_result` turns the result into an entry. `execute_operation`
+invalidates the tags a mutation recorded on its context once it has
+executed (its transactions committed) and before its response is built, so
+the response can say how that went: `extensions.cache.invalidation` is
+"ok", "failed" (retried within the request deadline, then left to the
+cache's background repair: cached answers may be stale until it succeeds)
+or "none" (the mutation wrote nothing).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import strawberry
@@ -23,7 +28,6 @@ from starlette.responses import Response
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET
 
 from cache.entry import Entry
 from cache.hints import Scope
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from starlette.types import Scope as AsgiScope
 
     from auth.tokens import Viewer
+    from config import Settings
     from gql.documents import PreparedDocument
     from gql.fast_path import CacheStep
 
@@ -79,6 +84,7 @@ class _Bypass:
 
 class ResponseCacheView(GraphQL[Context, None]):
     if TYPE_CHECKING:
+        settings: Settings
 
         def viewer_of(self, request: Request) -> Viewer: ...
 
@@ -317,9 +323,12 @@ class ResponseCacheView(GraphQL[Context, None]):
                 sub.headers["cache-control"] = "no-store"
             status = "bypass" if isinstance(state, _Bypass) or state.key is None else "miss"
             reason = state.reason if isinstance(state, _Bypass) else None
-            return _with_meta(
-                response_data, {"status": status, **({"reason": reason} if reason else {})}
-            )
+            bypassed: dict[str, Any] = {"status": status, **({"reason": reason} if reason else {})}
+            context = getattr(request.state, "graphql_context", None)
+            invalidation = getattr(context, "invalidation", None)
+            if invalidation is not None or reason == "mutation":
+                bypassed["invalidation"] = invalidation or "none"
+            return _with_meta(response_data, bypassed)
         plan = state.plan
         entry = Entry.of(response_data["data"], plan.scope, plan.max_age)
         state.entry = entry
@@ -336,13 +345,36 @@ class ResponseCacheView(GraphQL[Context, None]):
         }
         return _with_meta(response_data, meta)
 
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        response = await super().run(request, context, root_value)
-        written = getattr(getattr(request.state, "graphql_context", None), "invalidates", None)
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        """Execute, then invalidate what the request's mutations wrote (their
+        transactions have committed), before the response is built and sent."""
+        try:
+            return await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+        finally:
+            if context.invalidates:
+                await self._invalidate_writes(request, context)
+
+    async def _invalidate_writes(self, request: Request, context: Context) -> None:
         cache: ResponseCache | None = getattr(request.app.state, "response_cache", None)
-        if written and cache is not None:
-            await cache.invalidate(written)
-        return response
+        if cache is None:
+            return
+        written, context.invalidates = context.invalidates, set()
+        # The request's deadline (REQUEST_TIMEOUT_SECONDS from its start) bounds the
+        # retries; the first attempt is made whatever the time.
+        elapsed = (datetime.now(UTC) - context.now).total_seconds()
+        deadline = time.monotonic() + self.settings.request_timeout_seconds - elapsed
+        ok = await cache.invalidate(written, deadline=deadline)
+        context.invalidation = "ok" if ok and context.invalidation != "failed" else "failed"
 
     def _graphql_schema(self) -> GraphQLSchema:
         return graphql_schema(cast("strawberry.Schema", self.schema))

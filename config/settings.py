@@ -87,6 +87,18 @@ class Settings(BaseSettings):
         default=1.0, ge=0, le=30, description="Wait for another process computing the same key."
     )
     response_cache_key_prefix: str = Field(default="fleetgraph:rc:", min_length=1)
+    response_cache_invalidation_timeout: float = Field(
+        default=0.5,
+        gt=0,
+        le=10,
+        description="Seconds one invalidation attempt may take, waiting for a connection included.",
+    )
+    response_cache_invalidation_attempts: int = Field(
+        default=3, ge=1, le=10, description="Attempts per write, within the request deadline."
+    )
+    response_cache_invalidation_connections: int = Field(
+        default=8, ge=1, le=1000, description="Redis connections kept for invalidations only."
+    )
 
     # Hardening (limits/, gql/http_errors.py): every limit has its own error code.
     # README "Security and limits" lists them; 0 turns a count limit off.

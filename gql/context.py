@@ -34,6 +34,9 @@ class Context:
     # Cache tags (cache/tags.py) of what this request's mutations wrote: the
     # response cache invalidates them before the response is sent.
     invalidates: set[str] = field(default_factory=set)
+    # How that invalidation went: "ok", "failed" (the response says so in
+    # `extensions.cache.invalidation`), None before any.
+    invalidation: str | None = None
     # Cache tags of what this request read that only execution reveals (the season
     # a leaderboard or rank was computed for): its cached response carries them too.
     reads: set[str] = field(default_factory=set)

@@ -2,14 +2,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import NEVER_REUSE_IDS, Base
 
+# The longest idempotency key a client may send with a trip (`external_id`).
+EXTERNAL_ID_LENGTH = 128
+
 
 class Trip(Base):
-    """A finished trip. Every keyset order (per driver and fleet-wide) has an index."""
+    """A finished trip. Every keyset order (per driver and fleet-wide) has an index.
+
+    `external_id` is the recording client's idempotency key: unique per driver
+    (NULLs never collide), so a retried recordTrip finds its first trip instead
+    of recording a second one (writes/trips.py).
+    """
 
     __tablename__ = "trips"
     __table_args__ = (
@@ -24,6 +32,7 @@ class Trip(Base):
         Index(None, "distance_km", "id"),
         Index(None, "safety_score", "id"),
         Index(None, "vehicle_id"),
+        Index(None, "driver_id", "external_id", unique=True),
         NEVER_REUSE_IDS,
     )
 
@@ -35,3 +44,4 @@ class Trip(Base):
     distance_km: Mapped[float] = mapped_column(Float)
     duration_s: Mapped[int]
     safety_score: Mapped[int]
+    external_id: Mapped[str | None] = mapped_column(String(EXTERNAL_ID_LENGTH))

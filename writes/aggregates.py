@@ -65,7 +65,7 @@ def _derived(sums: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _seasons_holding(conn: AsyncConnection, instant: datetime) -> list[int]:
+async def seasons_holding(conn: AsyncConnection, instant: datetime) -> list[int]:
     query = select(seasons.c.id).where(seasons.c.starts_at <= instant, seasons.c.ends_at > instant)
     return list((await conn.execute(query)).scalars())
 
@@ -80,7 +80,7 @@ async def add_trip(
 ) -> list[int]:
     """Add the trip to its driver's sums; the seasons whose sums it changed."""
     sums = share.sums()
-    season_ids = await _seasons_holding(conn, started_at)
+    season_ids = await seasons_holding(conn, started_at)
     for season_id in season_ids:
         statement = _insert(conn).values(
             season_id=season_id, driver_id=driver_id, **sums, **_derived(sums)
@@ -100,7 +100,7 @@ async def remove_trip(
 ) -> list[int]:
     """Take the trip out of its driver's sums; the seasons whose sums it changed."""
     sums = share.sums()
-    season_ids = await _seasons_holding(conn, started_at)
+    season_ids = await seasons_holding(conn, started_at)
     for season_id in season_ids:
         key = and_(stats.c.season_id == season_id, stats.c.driver_id == driver_id)
         left: dict[str, Any] = {name: stats.c[name] - sums[name] for name in SUMS}

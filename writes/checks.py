@@ -18,6 +18,8 @@ from writes.errors import Code, FieldPath, Problem
 # Deliberately loose: one @, no whitespace, a dot in the domain. Deliverability
 # is the mail system's business; this only catches what is plainly not an address.
 EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+# C0 controls and DEL (PostgreSQL text cannot even hold NUL).
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def max_length(column: Column[Any]) -> int:
@@ -34,6 +36,19 @@ def text(field: FieldPath, value: str, column: Column[Any]) -> list[Problem]:
     limit = max_length(column)
     if len(stripped) > limit:
         return [Problem(field, f"{field[-1]} is longer than {limit} characters", Code.TOO_LONG)]
+    return []
+
+
+def key(field: FieldPath, value: str, column: Column[Any]) -> list[Problem]:
+    """An opaque client key (an idempotency key): kept exactly as sent, so only its
+    length (1..the column's) and the absence of control characters are checked."""
+    limit = max_length(column)
+    if not 1 <= len(value) <= limit:
+        message = f"{field[-1]} must be 1 to {limit} characters long"
+        return [Problem(field, message, Code.BLANK if not value else Code.TOO_LONG)]
+    if CONTROL.search(value):
+        message = f"{field[-1]} must not contain control characters"
+        return [Problem(field, message, Code.INVALID_CHARACTERS)]
     return []
 
 

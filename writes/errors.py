@@ -30,6 +30,9 @@ class Code(StrEnum):
     DUPLICATE_EMAIL = "DUPLICATE_EMAIL"
     DUPLICATE_PLATE = "DUPLICATE_PLATE"
     CONFLICT = "CONFLICT"
+    INVALID_CHARACTERS = "INVALID_CHARACTERS"
+    # recordTrip: the externalId (idempotency key) names a trip recorded with other input.
+    EXTERNAL_ID_REUSED = "EXTERNAL_ID_REUSED"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from models.enums import SafetyEventKind
 from writes import checks
 from writes.errors import Code, Problem
+from writes.tables import trips
 
 SCORES = (0, 100)
 SEVERITIES = (1, 5)
@@ -37,6 +38,8 @@ class TripSpec:
     distance_km: float
     safety_score: int
     events: tuple[EventSpec, ...] = ()
+    # The client's idempotency key, unique per driver (writes/trips.py); None: no key.
+    external_id: str | None = None
 
     @property
     def duration_s(self) -> int:
@@ -52,6 +55,8 @@ class TripSpec:
             *self._distance_problems(),
             *checks.within(("safetyScore",), self.safety_score, *SCORES),
         ]
+        if self.external_id is not None:
+            found += checks.key(("externalId",), self.external_id, trips.c.external_id)
         if naive:  # the remaining checks compare against the trip's times
             return found
         if self.ended_at - self.started_at < MIN_DURATION:

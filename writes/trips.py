@@ -2,17 +2,30 @@
 
 Each is one transaction: the trip, its events and every aggregate row it
 changes commit together or not at all.
+
+Recording is idempotent per `external_id` (the client's key, unique per
+driver): a request that repeats a recorded trip's key with the same input
+gets that trip back and writes nothing, one with other input is refused
+(EXTERNAL_ID_REUSED). Two requests with one key racing each other are
+decided by the unique index on (driver_id, external_id): the loser's
+`INSERT ... ON CONFLICT DO NOTHING` waits for the winner's transaction and
+inserts nothing, and the loser then answers as a repeat. Nothing is counted
+twice: the aggregates are only added to after a row was inserted.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import Row, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from writes.aggregates import TripShare, add_trip, remove_trip
+from writes.aggregates import TripShare, add_trip, remove_trip, seasons_holding
 from writes.errors import Code, Problem, Rejected, reject_any
 from writes.tables import drivers, safety_events, trips, vehicles
 from writes.transaction import transaction
@@ -20,24 +33,44 @@ from writes.trip_input import TripSpec
 
 NO_DRIVER = Problem(("driverId",), "no driver has this id", Code.NOT_FOUND)
 NO_TRIP = Problem((), "no trip has this id", Code.NOT_FOUND)
+KEY_REUSED = Problem(
+    ("externalId",),
+    "this driver already has a trip with this externalId and other input",
+    Code.EXTERNAL_ID_REUSED,
+)
+# The trip that won a race for the key was deleted before the loser could read it.
+KEY_RACE_LOST = Problem(
+    ("externalId",),
+    "a concurrent request changed the trip with this externalId; retry",
+    Code.CONFLICT,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class TripWrite:
-    """A trip written or deleted, and the seasons whose aggregates that changed."""
+    """A trip written or deleted, and the seasons whose aggregates that changed.
+
+    `replayed`: the trip was recorded earlier under the same key and nothing was
+    written now (`season_ids` are still the seasons that trip counts in)."""
 
     row: Row[Any]
     season_ids: tuple[int, ...]
+    replayed: bool = False
 
 
 async def record_trip(engine: AsyncEngine, driver_id: int, spec: TripSpec) -> TripWrite:
-    """The new trip, driven in the driver's current vehicle; `Rejected`
-    when the trip breaks a rule or the driver does not exist."""
+    """The new trip, driven in the driver's current vehicle, or the one recorded
+    earlier with the same `external_id` and input; `Rejected` when the trip breaks
+    a rule, the driver does not exist, or the key names a different trip."""
     reject_any(spec.problems())
     async with transaction(engine) as conn:
         found = select(drivers.c.id).where(drivers.c.id == driver_id)
         if (await conn.execute(found)).first() is None:
             raise Rejected([NO_DRIVER])
+        if spec.external_id is not None:
+            earlier = await _recorded(conn, driver_id, spec)
+            if earlier is not None:
+                return earlier
         vehicle = select(vehicles.c.id).where(vehicles.c.driver_id == driver_id)
         values = {
             "driver_id": driver_id,
@@ -47,8 +80,14 @@ async def record_trip(engine: AsyncEngine, driver_id: int, spec: TripSpec) -> Tr
             "distance_km": spec.distance_km,
             "duration_s": spec.duration_s,
             "safety_score": spec.safety_score,
+            "external_id": spec.external_id,
         }
-        row: Row[Any] = (await conn.execute(insert(trips).values(values).returning(trips))).one()
+        row = (await conn.execute(_insert_trip(conn, values, spec.external_id))).first()
+        if row is None:  # a concurrent request with this key committed its trip first
+            earlier = await _recorded(conn, driver_id, spec)
+            if earlier is None:
+                raise Rejected([KEY_RACE_LOST])
+            return earlier
         if spec.events:
             events = [
                 {
@@ -64,6 +103,49 @@ async def record_trip(engine: AsyncEngine, driver_id: int, spec: TripSpec) -> Tr
         share = TripShare.of(spec.distance_km, spec.safety_score, kinds)
         season_ids = await add_trip(conn, driver_id, spec.started_at, share)
     return TripWrite(row, tuple(season_ids))
+
+
+def _insert_trip(conn: AsyncConnection, values: dict[str, Any], external_id: str | None) -> Any:
+    """INSERT ... RETURNING the row; with a key, one that inserts nothing (and
+    returns no row) when the driver has a trip with that key, committed meanwhile
+    by a concurrent request: the unique index makes this one wait for it."""
+    if external_id is None:
+        return insert(trips).values(values).returning(trips)
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(trips).values(values)
+    return statement.on_conflict_do_nothing(
+        index_elements=[trips.c.driver_id, trips.c.external_id]
+    ).returning(trips)
+
+
+async def _recorded(conn: AsyncConnection, driver_id: int, spec: TripSpec) -> TripWrite | None:
+    """The driver's trip recorded with `spec.external_id`, as a replay; None when
+    there is none; `Rejected` when it was recorded with other input."""
+    query = select(trips).where(
+        trips.c.driver_id == driver_id, trips.c.external_id == spec.external_id
+    )
+    row = (await conn.execute(query)).first()
+    if row is None:
+        return None
+    columns = (safety_events.c.kind, safety_events.c.severity, safety_events.c.occurred_at)
+    events = (await conn.execute(select(*columns).where(safety_events.c.trip_id == row.id))).all()
+    if not _same_trip(row, events, spec):
+        raise Rejected([KEY_REUSED])
+    return TripWrite(row, tuple(await seasons_holding(conn, row.started_at)), replayed=True)
+
+
+def _same_trip(row: Row[Any], events: Sequence[Any], spec: TripSpec) -> bool:
+    """Whether `spec` is the input the trip was recorded from (instants compared
+    as instants, whatever their UTC offset; events as a multiset)."""
+    stored = Counter((e.kind, e.severity, e.occurred_at.astimezone(UTC)) for e in events)
+    given = Counter((e.kind.value, e.severity, e.occurred_at.astimezone(UTC)) for e in spec.events)
+    return (
+        row.started_at == spec.started_at
+        and row.ended_at == spec.ended_at
+        and row.distance_km == spec.distance_km
+        and row.safety_score == spec.safety_score
+        and stored == given
+    )
 
 
 async def delete_trip(engine: AsyncEngine, trip_id: int) -> TripWrite:

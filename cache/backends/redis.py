@@ -3,12 +3,13 @@
 Layout under the prefix (default `fleetgraph:rc:`): `e:<key>` an entry
 (expires with its max age), `t:<tag>` the set of keys carrying a tag,
 `v:<tag>` the sequence of the tag's last invalidation (kept for the
-invalidation window), `seq` the invalidation counter, `l:<key>` the
-single-flight lock. Store and invalidate are Lua scripts, so each is atomic
-against the other: an entry is either refused (its tag moved on since its
-computation started) or indexed before the invalidation deletes it.
-The scripts name keys they build themselves, so this layout assumes one
-Redis (not Cluster).
+invalidation window), `seq` the invalidation counter, `born` the sequence
+the records start at, `l:<key>` the single-flight lock. Store and
+invalidate are Lua scripts, so each is atomic against the other: an entry
+is either refused (its tag moved on since its computation started, or the
+records it would be checked against were lost since) or indexed before the
+invalidation deletes it. The scripts name keys they build themselves, so
+this layout assumes one Redis (not Cluster).
 """
 
 from __future__ import annotations
@@ -25,8 +26,19 @@ from db.redis_client import redis_client
 
 DEFAULT_PREFIX = "fleetgraph:rc:"
 
+# Sequence numbers follow Redis's clock: each invalidation takes the larger of
+# the last one plus one and the current time in microseconds (exact in Lua's
+# doubles until the year 2255, written with %d so no digit is lost), and `born`
+# is the sequence this Redis's records start at. A Redis that restarted or was
+# flushed starts again at its current time, above every number handed out
+# before, and with a new `born`: a computation whose `since` predates it may
+# have missed an invalidation whose record is lost, so it is refused.
+_NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000000 + tonumber(t[2])"
+
 _STORE = """
 local p, key, ttl, since = ARGV[1], ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
+local born = redis.call('GET', p .. 'born')
+if not born or tonumber(born) > since then return 0 end
 for i = 6, #ARGV do
   local v = redis.call('GET', p .. 'v:' .. ARGV[i])
   if v and tonumber(v) > since then return 0 end
@@ -40,9 +52,16 @@ end
 return 1
 """
 
-_INVALIDATE = """
+_INVALIDATE = (
+    _NOW
+    + """
 local p, window = ARGV[1], tonumber(ARGV[2])
-local seq = redis.call('INCR', p .. 'seq')
+local last = redis.call('GET', p .. 'seq')
+local seq = now
+if last and tonumber(last) + 1 > now then seq = tonumber(last) + 1 end
+seq = string.format('%d', seq)
+redis.call('SET', p .. 'seq', seq)
+if not last then redis.call('SET', p .. 'born', seq) end
 for i = 3, #ARGV do
   redis.call('SET', p .. 'v:' .. ARGV[i], seq, 'PX', window)
   local t = p .. 't:' .. ARGV[i]
@@ -56,23 +75,72 @@ for i = 3, #ARGV do
 end
 return seq
 """
+)
+
+# The first `sequence()` of a Redis without records: they start now. A `seq`
+# without `born` was written by a version that kept no `born`; its records start at 0.
+_BEGIN = (
+    _NOW
+    + """
+local p = ARGV[1]
+local seq = redis.call('GET', p .. 'seq')
+if not seq then
+  seq = string.format('%d', now)
+  redis.call('SET', p .. 'seq', seq)
+  redis.call('SET', p .. 'born', seq)
+elseif not redis.call('GET', p .. 'born') then
+  redis.call('SET', p .. 'born', '0')
+end
+return seq
+"""
+)
 
 
 class RedisBackend:
-    """Every call is bounded by the client's socket timeout and never retried."""
+    """Every call is bounded by the client's socket timeout and never retried here.
+
+    Invalidations go through a client of their own (`invalidation_client`), a
+    small pool whose calls wait for a free connection: reads can exhaust the
+    main pool (every connection busy: `MaxConnectionsError` at once), but never
+    take a connection a write's invalidation needs.
+    """
 
     name = "redis"
 
-    def __init__(self, client: Redis, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(
+        self,
+        client: Redis,
+        prefix: str = DEFAULT_PREFIX,
+        *,
+        invalidation_client: Redis | None = None,
+    ) -> None:
         self.client = client
+        self.invalidation_client = invalidation_client or client
         self.prefix = prefix
         self._store = client.register_script(_STORE)
-        self._invalidate = client.register_script(_INVALIDATE)
+        self._begin = client.register_script(_BEGIN)
+        self._invalidate = self.invalidation_client.register_script(_INVALIDATE)
         self._token = secrets.token_hex(8)
 
     @classmethod
-    def from_url(cls, url: str, *, timeout: float, prefix: str = DEFAULT_PREFIX) -> RedisBackend:
-        return cls(redis_client(url, timeout=timeout), prefix)
+    def from_url(
+        cls,
+        url: str,
+        *,
+        timeout: float,
+        prefix: str = DEFAULT_PREFIX,
+        invalidation_timeout: float = 0.5,
+        invalidation_connections: int = 8,
+    ) -> RedisBackend:
+        invalidation_client = redis_client(
+            url,
+            timeout=invalidation_timeout,
+            max_connections=invalidation_connections,
+            pool_wait=invalidation_timeout,
+        )
+        return cls(
+            redis_client(url, timeout=timeout), prefix, invalidation_client=invalidation_client
+        )
 
     def peek(self, key: str) -> Entry | None:
         return None  # every read is a round trip (cache/backends/near.py keeps copies)
@@ -84,7 +152,10 @@ class RedisBackend:
         return Entry.decode(raw if isinstance(raw, bytes) else raw.encode())
 
     async def sequence(self) -> int:
-        return int(await self.client.get(self.prefix + "seq") or 0)
+        raw, born = await self.client.mget(self.prefix + "seq", self.prefix + "born")
+        if raw is None or born is None:  # no records yet (a new, restarted or flushed Redis)
+            raw = await self._begin(args=[self.prefix])
+        return int(raw)
 
     async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool:
         ttl_ms = int((entry.expires_at - time.time()) * 1000)
@@ -107,3 +178,5 @@ class RedisBackend:
 
     async def close(self) -> None:
         await self.client.aclose()
+        if self.invalidation_client is not self.client:
+            await self.invalidation_client.aclose()

@@ -79,6 +79,14 @@ class RecordTripInput:
     distance_km: float
     safety_score: int
     safety_events: list[SafetyEventInput] = strawberry.field(default_factory=list)
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "Idempotency key, unique per driver (1..128 characters): a retry with the same "
+            "key and input returns the trip recorded first and records nothing; the same "
+            "key with other input is refused (EXTERNAL_ID_REUSED)."
+        ),
+    )
 
     def spec(self) -> writes.TripSpec:
         return writes.TripSpec(
@@ -87,4 +95,5 @@ class RecordTripInput:
             distance_km=self.distance_km,
             safety_score=self.safety_score,
             events=tuple(event.spec() for event in self.safety_events),
+            external_id=_given(self.external_id),
         )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from sqlalchemy import Row
 
+from cache import Scope, hint
 from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
@@ -19,7 +20,7 @@ from loaders.orderings import SAFETY_EVENT_ORDERING
 from loaders.safety_event import safety_events
 from pagination import request_page
 from planner.connections import connection_plans, folded_totals
-from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
+from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import trip as resolve
 from resolvers.deferred import then
@@ -34,6 +35,7 @@ class Trip(Node):
     pk: strawberry.Private[int]
     driver_pk: strawberry.Private[int]
     vehicle_pk: strawberry.Private[int | None]
+    private_external_id: strawberry.Private[str | None]
     started_at: datetime
     ended_at: datetime
     distance_km: float
@@ -51,7 +53,18 @@ class Trip(Node):
             distance_km=row.distance_km,
             duration_seconds=row.duration_s,
             safety_score=row.safety_score,
+            private_external_id=row.external_id,
         )
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "The idempotency key the trip was recorded with (RecordTripInput.externalId). "
+            "Private: only visible to an authenticated admin; null for everyone else."
+        ),
+        metadata=hint(scope=Scope.PRIVATE),
+    )
+    def external_id(self, info: strawberry.Info[Context, None]) -> str | None:
+        return self.private_external_id if info.context.viewer.is_admin else None
 
     @strawberry.field
     @loads
@@ -133,6 +146,10 @@ async def _events(
     )
 
 
+def _external_id_for(is_admin: bool) -> Any:
+    return (lambda row: row.external_id) if is_admin else (lambda row: None)
+
+
 TRIP_PLANS: FieldPlans = {
     "id": global_id(id_encoder("Trip")),
     "driver": Batched(_drivers, columns=("driver_id",)),
@@ -142,6 +159,7 @@ TRIP_PLANS: FieldPlans = {
     "distanceKm": Attribute("distance_km"),
     "durationSeconds": Attribute("duration_s"),
     "safetyScore": Attribute("safety_score"),
+    "externalId": Computed(lambda row: None, for_viewer=_external_id_for, columns=("external_id",)),
     "safetyEvents": Batched(_events, columns=("id",)),
 }
 

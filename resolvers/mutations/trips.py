@@ -20,6 +20,9 @@ async def record_trip(context: Context, driver_id: str, spec: writes.TripSpec) -
     if outcome.value is None:
         return Outcome(problems=outcome.problems)
     written = outcome.value
+    # A repeat (same externalId and input) wrote nothing, but invalidates again all
+    # the same: the first request may have committed and then failed to invalidate
+    # (or been cut off before it could), and its retry is what repairs the cache.
     context.invalidates |= tags.recorded_trip(written.row.id, pk, written.season_ids)
     return Outcome(written.row)
 

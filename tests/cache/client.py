@@ -10,8 +10,10 @@ from typing import Any
 import httpx
 from prometheus_client import REGISTRY
 from pydantic import SecretStr
+from starlette.applications import Starlette
 
 from auth import mint_token
+from cache.service import ResponseCache
 from config import Settings
 from gql.app import create_app
 
@@ -40,6 +42,14 @@ def counter(name: str, **labels: str) -> float:
 class CacheClient:
     http: httpx.AsyncClient
     settings: Settings
+    app: Starlette | None = None
+
+    @property
+    def cache(self) -> ResponseCache:
+        """The app's response cache (while serving)."""
+        assert self.app is not None
+        cache: ResponseCache = self.app.state.response_cache
+        return cache
 
     @property
     def backend(self) -> str:
@@ -90,4 +100,4 @@ async def serving(
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://test") as http,
     ):
-        yield CacheClient(http, settings)
+        yield CacheClient(http, settings, app)

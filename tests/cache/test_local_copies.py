@@ -79,7 +79,8 @@ async def _holding(cache: ResponseCache) -> tuple[NearCacheBackend, Entry]:
     """`cache` live, with an entry stored under "k" and read once (so copied)."""
     backend = await _live(cache)
     entry = Entry.of({"x": 1}, Scope.PUBLIC, 60)
-    assert await cache.put("k", entry, [], 0, time.monotonic())
+    since = await cache.sequence()  # a `since` Redis handed out (it refuses any other)
+    assert await cache.put("k", entry, [], since, time.monotonic())
     assert await cache.get("k") is not None
     return backend, entry
 

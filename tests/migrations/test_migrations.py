@@ -17,6 +17,7 @@ import pytest
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from db import create_engine
 from db.migrate import MigrationError, downgrade, head_revision, upgrade
@@ -106,3 +107,98 @@ def test_unknown_revision_is_refused_in_one_line(fresh_url: str) -> None:
     message = str(caught.value)
     assert UNKNOWN_REVISION in message
     assert "\n" not in message.strip()
+
+
+# -- 0002: trips.external_id --------------------------------------------------------
+
+_DRIVER = (
+    "INSERT INTO drivers (id, name, email, region, created_at, updated_at) VALUES "
+    "({id}, 'D{id}', 'd{id}@migrations.example', 'north', "
+    "'2026-01-01 00:00:00+00:00', '2026-01-01 00:00:00+00:00')"
+)
+_TRIP = (
+    "INSERT INTO trips (id, driver_id, started_at, ended_at, distance_km, duration_s, "
+    "safety_score{key_column}) VALUES ({id}, {driver}, '2026-01-02 08:00:00+00:00', "
+    "'2026-01-02 09:00:00+00:00', 10.0, 3600, 90{key_value})"
+)
+_EVENT = (
+    "INSERT INTO safety_events (trip_id, kind, severity, occurred_at) "
+    "VALUES ({trip}, 'SPEEDING', 2, '2026-01-02 08:30:00+00:00')"
+)
+
+
+def _trip(trip_id: int, driver_id: int, key: str | None = None) -> str:
+    with_key = key is not None
+    return _TRIP.format(
+        id=trip_id,
+        driver=driver_id,
+        key_column=", external_id" if with_key else "",
+        key_value=f", '{key}'" if with_key else "",
+    )
+
+
+def _shape(conn: Connection) -> dict[str, Any]:
+    """Columns, indexes, checks and foreign keys of every app table, comparable."""
+    found = inspect(conn)
+    shape: dict[str, Any] = {}
+    for table in sorted(APP_TABLES):
+        shape[table] = {
+            "columns": [
+                (c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)
+            ],
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                for i in found.get_indexes(table)
+            ),
+            "checks": sorted(str(c["name"]) for c in found.get_check_constraints(table)),
+            "foreign_keys": sorted(str(f["name"]) for f in found.get_foreign_keys(table)),
+        }
+    return shape
+
+
+def _count(url: str, sql: str) -> int:
+    return int(_run_sync(url, lambda conn: conn.execute(text(sql)).scalar()))
+
+
+def test_external_id_is_unique_per_driver_and_optional(fresh_url: str) -> None:
+    upgrade(fresh_url)
+    _execute(
+        fresh_url,
+        _DRIVER.format(id=1),
+        _DRIVER.format(id=2),
+        _trip(1, 1),
+        _trip(2, 1),  # any number of trips without a key
+        _trip(3, 1, "k-1"),
+        _trip(4, 2, "k-1"),  # the same key for another driver
+    )
+    with pytest.raises(IntegrityError):
+        _execute(fresh_url, _trip(5, 1, "k-1"))
+    assert _count(fresh_url, "SELECT COUNT(*) FROM trips") == 4
+
+
+def test_0002_downgrades_to_0001_in_place(fresh_url: str) -> None:
+    upgrade(fresh_url, "0001")
+    before = _run_sync(fresh_url, _shape)
+    upgrade(fresh_url)
+    after = _run_sync(fresh_url, _shape)
+    assert ("external_id", "VARCHAR(128)", True) in after["trips"]["columns"]
+    assert ("ix_trips_driver_id_external_id", ("driver_id", "external_id"), True) in after["trips"][
+        "indexes"
+    ]
+    _execute(
+        fresh_url, _DRIVER.format(id=1), _trip(1, 1, "k-1"), _trip(2, 1), _EVENT.format(trip=1)
+    )
+
+    downgrade(fresh_url, "0001")
+
+    assert _run_sync(fresh_url, _current_revision) == "0001"
+    assert _run_sync(fresh_url, _shape) == before
+    # Dropped in place: the trips and the events that cascade from them are all kept.
+    assert _count(fresh_url, "SELECT COUNT(*) FROM trips") == 2
+    assert _count(fresh_url, "SELECT COUNT(*) FROM safety_events") == 1
+    with pytest.raises(IntegrityError):  # the table's CHECKs are still there
+        _execute(fresh_url, _trip(3, 1).replace("10.0, 3600", "0.0, 3600"))
+
+    upgrade(fresh_url)
+    assert _run_sync(fresh_url, schema_diff) == []
+    assert _count(fresh_url, "SELECT COUNT(*) FROM trips WHERE external_id IS NULL") == 2

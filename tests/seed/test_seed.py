@@ -249,7 +249,8 @@ async def test_rows_have_the_promised_shape(seeded_rows: dict[str, list[tuple[An
     assert len(trips) == TEST_PLAN.trips
     events_per_trip = Counter(e[1] for e in seeded_rows["safety_events"])
     window = {}
-    for trip_id, driver_id, vehicle_id, started, ended, distance, duration, score in trips:
+    for trip_id, driver_id, vehicle_id, started, ended, distance, duration, score, key in trips:
+        assert key is None  # seeded trips have no idempotency key
         assert vehicle_id == vehicle_of[driver_id]
         assert first_start <= started < ended <= anchor
         assert ended - started == timedelta(seconds=duration)
@@ -291,7 +292,7 @@ async def test_driver_season_stats_match_the_trips_and_events(
     kind_columns = [kind.value for kind in SafetyEventKind]
     expected: dict[tuple[int, int], dict[str, Any]] = {}
     season_of_trip: dict[int, tuple[int, int]] = {}
-    for trip_id, driver_id, _, started, _, distance, _, score in seeded_rows["trips"]:
+    for trip_id, driver_id, _, started, _, distance, _, score, _ in seeded_rows["trips"]:
         (season_id,) = [s[0] for s in seasons if s[2] <= started < s[3]]
         key = (season_id, driver_id)
         season_of_trip[trip_id] = key
