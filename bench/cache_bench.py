@@ -81,7 +81,7 @@ def measure(
             )
             result = bench.load(opts, script, url, f"{op.name} {name} APQ")
             found.append(Measured(name, op.name.upper(), "APQ hash", result))
-        _, metrics = bench.http(server.base_url + "/metrics")
+        _, metrics = bench.scrape(server.base_url)
         for line in metrics.decode().splitlines():
             if line.startswith("fleetgraph_response_cache_") and "_total{" in line:
                 COUNTERS.append(f"{name}: {line}")

@@ -76,6 +76,8 @@ from sqlalchemy.engine import URL, make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
+# The API servers run as in production, where /metrics asks for a bearer token.
+METRICS_TOKEN = secrets.token_urlsafe(24)
 OUT = BENCH / "out"
 QUERIES = BENCH / "queries"
 LUA_TEMPLATE = BENCH / "lua" / "graphql.lua"
@@ -445,8 +447,15 @@ def free_port() -> int:
         return port
 
 
-def http(url: str, body: bytes | None = None, timeout: float = 30.0) -> tuple[int, bytes]:
+def http(
+    url: str,
+    body: bytes | None = None,
+    timeout: float = 30.0,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes]:
     request = urllib.request.Request(url, data=body, method="POST" if body else "GET")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     if body is not None:
         request.add_header("Content-Type", "application/json")
         request.add_header("Accept", "application/json")
@@ -676,8 +685,13 @@ def check_operation(server: Server, op: Operation) -> int:
 _COUNTER = re.compile(r"^fleetgraph_sql_statements_total\s+(\S+)$", re.MULTILINE)
 
 
+def scrape(base_url: str) -> tuple[int, bytes]:
+    """An API server's /metrics (production mode: with the bearer token)."""
+    return http(base_url + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+
+
 def statements_total(server: Server) -> float:
-    status, raw = http(server.base_url + "/metrics")
+    status, raw = scrape(server.base_url)
     match = _COUNTER.search(raw.decode())
     if status != 200 or not match:
         raise BenchError("/metrics has no fleetgraph_sql_statements_total")
@@ -983,6 +997,7 @@ def api_env(opts: Options) -> dict[str, str]:
     env.update(
         ENVIRONMENT="production",
         JWT_SECRET=secrets.token_urlsafe(36),
+        METRICS_TOKEN=METRICS_TOKEN,
         DATABASE_URL=opts.database_url,
         LOG_LEVEL="warning",
         # The read-path figures measure execution; bench/cache_bench.py measures the cache.

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from config import Settings, get_settings
@@ -36,6 +37,12 @@ def _bounded_int(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _non_empty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -70,7 +77,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     token = commands.add_parser("token", help="mint a bearer token (HS256 JWT)")
     token.add_argument("--role", choices=["admin", "reader"], default="admin")
-    token.add_argument("--subject", default="cli")
+    token.add_argument("--subject", type=_non_empty, default="cli")
     token.add_argument("--ttl", type=_bounded_int(1, 10 * 365 * 86400), default=None)
     token.set_defaults(handler=_token)
 
@@ -139,6 +146,8 @@ def _token(args: argparse.Namespace, settings: Settings) -> None:
             role=args.role,
             subject=args.subject,
             ttl_seconds=ttl,
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
         )
     )
 
@@ -182,6 +191,19 @@ def _persisted_load(args: argparse.Namespace, settings: Settings) -> None:
     print(f"loaded {len(manifest)} documents ({keys} keys) into Redis", file=sys.stderr)
 
 
+def _reasons(exc: ValueError) -> str:
+    """What is wrong with the settings, on one line, without the values given
+    (pydantic's own text quotes the input, JWT_SECRET included)."""
+    if not isinstance(exc, ValidationError):
+        return " ".join(str(exc).strip().splitlines()[:3])
+    reasons = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        message = error["msg"].removeprefix("Value error, ")
+        setting = "_".join(str(part) for part in error["loc"]).upper()
+        reasons.append(f"{setting}: {message}" if setting else message)
+    return "; ".join(reasons)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = _build_parser().parse_args(argv)
     try:
@@ -195,10 +217,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"fleetgraph {args.command}: cannot reach the database: {reason}", file=sys.stderr)
         raise SystemExit(1) from None
     except ValueError as exc:  # pydantic ValidationError is a ValueError
-        first = str(exc).strip().splitlines()
-        print(
-            f"fleetgraph {args.command}: invalid settings: {' '.join(first[:3])}", file=sys.stderr
-        )
+        print(f"fleetgraph {args.command}: invalid settings: {_reasons(exc)}", file=sys.stderr)
         raise SystemExit(1) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import Any
 
 import uvicorn
 
@@ -31,6 +32,26 @@ async def _prepare_embedded(settings: Settings) -> None:
         print(summary.describe(), file=sys.stderr)
 
 
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """What `serve` tells uvicorn besides the app, address and workers."""
+    return {
+        "loop": "uvloop",
+        # One write per response (compat/uvicorn.py), each request head bounded in
+        # time and size (compat/uvicorn_limits.py; reads the same settings).
+        "http": "compat.uvicorn_limits:LimitedHttpToolsProtocol",
+        "h11_max_incomplete_event_size": settings.max_header_bytes,  # if h11 is ever chosen
+        "timeout_keep_alive": settings.keep_alive_timeout_seconds,
+        # X-Forwarded-For/-Proto only from the proxies named; by default from nobody,
+        # so a client cannot choose its address (its rate-limit bucket).
+        "proxy_headers": bool(settings.forwarded_allow_ips),
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "log_level": settings.log_level.lower(),
+        "access_log": False,
+        # SIGTERM drains in-flight requests; none outlives its deadline by much.
+        "timeout_graceful_shutdown": int(settings.request_timeout_seconds) + 5,
+    }
+
+
 def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
     if settings.is_sqlite:
         asyncio.run(_prepare_embedded(settings))
@@ -41,10 +62,5 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        loop="uvloop",
-        http="compat.uvicorn:HeadHoldingHttpToolsProtocol",
-        log_level=settings.log_level.lower(),
-        access_log=False,
-        # SIGTERM drains in-flight requests; none outlives its deadline by much.
-        timeout_graceful_shutdown=int(settings.request_timeout_seconds) + 5,
+        **uvicorn_options(settings),
     )

@@ -6,16 +6,19 @@ factory; nothing reads the environment at import time.
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var") / "fleetgraph.sqlite3"
 DEV_JWT_SECRET = "dev-insecure-secret-change-me"
+# HS256 keys shorter than the hash's output can be guessed offline from one token.
+MIN_JWT_SECRET_BYTES = 32
 
 
 class Environment(StrEnum):
@@ -53,6 +56,12 @@ class Settings(BaseSettings):
     plan_cache_size: int = Field(default=1024, ge=1, le=1_000_000)
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_ttl_seconds: int = Field(default=3600, ge=1)
+    jwt_audience: str | None = Field(
+        default=None, min_length=1, description="When set, tokens must carry this `aud`."
+    )
+    jwt_issuer: str | None = Field(
+        default=None, min_length=1, description="When set, tokens must carry this `iss`."
+    )
 
     # Persisted queries (persisted/): the store is Redis when REDIS_URL is set.
     persisted_queries: PersistedQueriesMode = PersistedQueriesMode.APQ
@@ -124,6 +133,23 @@ class Settings(BaseSettings):
         default=None, description="Introspection and field suggestions; default: on in development."
     )
 
+    # Connections (compat/uvicorn_limits.py, limits/concurrency.py, limits/body_timeout.py).
+    header_read_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)
+    max_concurrent_requests: int = Field(
+        default=200, ge=0, description="In-flight HTTP requests per process; 0: no cap."
+    )
+    keep_alive_timeout_seconds: int = Field(default=5, ge=1, le=600)
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies (IPs, networks, or *) whose X-Forwarded-For/-Proto are believed; "
+        "empty: none, the connection's address is the client's.",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token /metrics asks for; required there in production."
+    )
+
     # Demo data created by `serve` on an empty embedded database.
     seed_on_empty: bool = True
     demo_drivers: int = Field(default=1000, ge=0)
@@ -154,13 +180,35 @@ class Settings(BaseSettings):
             return self.introspection
         return self.environment is not Environment.PRODUCTION
 
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        """Comma-separated IPs or networks, or `*`; uvicorn would take a typo for a name."""
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        for entry in entries:
+            if entry == "*":
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address, a network or *") from None
+        return ",".join(entries)
+
     @model_validator(mode="after")
-    def _refuse_dev_secret_in_production(self) -> Settings:
-        if (
-            self.environment is Environment.PRODUCTION
-            and self.jwt_secret.get_secret_value() == DEV_JWT_SECRET
-        ):
+    def _refuse_weak_secrets_in_production(self) -> Settings:
+        if self.environment is not Environment.PRODUCTION:
+            return self
+        secret = self.jwt_secret.get_secret_value()
+        if secret == DEV_JWT_SECRET:
             raise ValueError("JWT_SECRET must be set in production")
+        if len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+            raise ValueError(
+                f"JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes in production "
+                "(e.g. `openssl rand -hex 32`)"
+            )
+        metrics_token = self.metrics_token
+        if metrics_token is not None and len(metrics_token.get_secret_value()) < 16:
+            raise ValueError("METRICS_TOKEN must be at least 16 characters in production")
         return self
 
 

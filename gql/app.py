@@ -23,7 +23,7 @@ from db.statements import count_statements
 from gql.cached_http import CachedGraphQLApp
 from gql.fast_path import FastPath
 from gql.schema import build_schema
-from limits import RequestSizeLimit
+from limits import BodyReadTimeout, ConcurrencyLimit, RequestSizeLimit
 from loaders import Database
 from loaders.database import create_read_pools
 from loaders.season_calendar import SeasonCalendar
@@ -35,6 +35,9 @@ from persisted import open_documents
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
+
+
+MONITORING_PATHS = ("/health", "/ready", "/metrics")  # answered even when busy
 
 
 def tune_garbage_collector() -> None:
@@ -109,7 +112,14 @@ def create_app(
             Route("/metrics", exposition.metrics),
         ],
         middleware=[
-            telemetry.middleware(),
+            telemetry.middleware(),  # outermost: refusals below are logged and counted too
+            Middleware(
+                ConcurrencyLimit,
+                max_requests=settings.max_concurrent_requests,
+                exempt=MONITORING_PATHS,
+            ),
+            # Before the fast path: its body reads are bounded too.
+            Middleware(BodyReadTimeout, timeout=settings.body_read_timeout_seconds),
             Middleware(FastPath, view=graphql, max_body_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,

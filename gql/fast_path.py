@@ -216,7 +216,11 @@ def _operation(
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:
-    """The whole body, or what came before a message that is not body (a disconnect)."""
+    """The whole body, or what came before a message that is not body (a disconnect).
+
+    `receive` is bounded by the body read timeout (limits/body_timeout.py, outside
+    this middleware): a body that never comes ends the request with 408 there.
+    """
     chunks: list[bytes] = []
     while True:
         message = await receive()

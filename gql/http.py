@@ -32,7 +32,15 @@ from gql.context import Context
 from gql.documents import PreparedDocument
 from gql.fast_path import CacheStep, is_query
 from gql.http_errors import JSON, error_response, negotiate, shape, status_for
-from gql.planned import FIELD_REGISTRY, mark_reference, run_planned, try_planned
+from gql.planned import (
+    FIELD_REGISTRY,
+    Fallback,
+    fallback_for,
+    mark_reference,
+    note_fallback,
+    run_planned,
+    try_planned,
+)
 from gql.schema import document_cache
 from limits import (
     DocumentPolicy,
@@ -46,7 +54,7 @@ from loaders import Loaders
 from observability.operation import note_operation, observe_operations, operation_scope
 from observability.tracing import mark_executor
 from persisted import PersistedDocuments, PersistedQueryError
-from planner import Bound, NeedsReference, Planner, Unplannable
+from planner import Bound, Planner, Unplannable
 from planner.metrics import count_reference
 
 
@@ -88,9 +96,15 @@ class GraphQLApp(GraphQL[Context, None]):
         if not header:
             return ANONYMOUS
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise TokenError("expected `Authorization: Bearer <token>`")
-        return decode_token(self.settings.jwt_secret.get_secret_value(), token.strip())
+        if scheme.lower() != "bearer" or not token.strip():
+            raise TokenError("not a bearer token", "expected `Authorization: Bearer <token>`")
+        settings = self.settings
+        return decode_token(
+            settings.jwt_secret.get_secret_value(),
+            token.strip(),
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+        )
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return self._context(request, response, self.viewer_of(request))
@@ -197,13 +211,11 @@ class GraphQLApp(GraphQL[Context, None]):
             try:
                 result: ExecutionResult = await run_planned(planner, context, bound)
             except Exception as exc:  # an error to report: the reference executor says it
-                reason = "error to report"
-                if not isinstance(exc, NeedsReference):
-                    reason = f"{reason} ({type(exc).__name__})"
-                count_reference(reason)
+                fallback = fallback_for(exc)
+                count_reference(fallback.reason)
                 sub_response = await self.get_sub_response(request)
                 handed_over.append(sub_response)
-                result = await self._reference(request, sub_response, context, data, reason)
+                result = await self._reference(request, sub_response, context, data, fallback)
             else:
                 mark_executor("planned")
             return [result]
@@ -366,19 +378,19 @@ class GraphQLApp(GraphQL[Context, None]):
         Both run inside the operation's span and request record (observability/).
         """
         with operation_scope(request_data.query, request_data.operation_name) as operation:
-            reason = None
+            fallback = None
             if self.planner is not None:
                 planned = await try_planned(self.planner, self.documents, context, request_data)
-                if not isinstance(planned, str):
+                if not isinstance(planned, Fallback):
                     mark_executor("planned")
                     return planned
-                reason = planned
-                operation.set_attribute("graphql.planner.fallback", reason)
+                fallback = planned
+                note_fallback(operation, fallback)
             result = await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
             )
             operation.errors = result.errors
-            return result if reason is None else mark_reference(result, reason)
+            return result if fallback is None else mark_reference(result, fallback)
 
     async def _reference(
         self,
@@ -386,19 +398,19 @@ class GraphQLApp(GraphQL[Context, None]):
         sub_response: Response,
         context: Context,
         data: GraphQLRequestData,
-        reason: str,
+        fallback: Fallback,
     ) -> ExecutionResult:
         """The reference executor's answer to an operation the planner handed over
         mid-run (`_answer_planned`), marked with the reason."""
         context.response = sub_response
         adapter = self.request_adapter_class(request)
         with operation_scope(data.query, data.operation_name) as operation:
-            operation.set_attribute("graphql.planner.fallback", reason)
+            note_fallback(operation, fallback)
             result = await super().execute_single(
                 request, adapter, sub_response, context, None, data
             )
             operation.errors = result.errors
-        return mark_reference(result, reason)
+        return mark_reference(result, fallback)
 
     # -- hardening (limits/, gql/http_errors.py) ---------------------------------
 
@@ -520,8 +532,8 @@ class GraphQLApp(GraphQL[Context, None]):
             )
             await response(scope, receive, send)
         except TokenError as exc:
-            body = orjson.dumps(
-                {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
+            body = orjson.dumps(  # never PyJWT's text: that is in `exc.detail`, logged
+                {"errors": [{"message": exc.message, "extensions": {"code": "UNAUTHENTICATED"}}]}
             )
             response = Response(
                 body,

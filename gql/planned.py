@@ -6,9 +6,15 @@ this module only names them by GraphQL type.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from graphql import GraphQLError
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from errors.domain import DomainError
 from gql.context import Context
 from gql.documents import DocumentCache
 from gql.types.driver import DRIVER_CONNECTION_PLANS, DRIVER_PLANS
@@ -27,10 +33,15 @@ from gql.types.stats import STATS_PLANS
 from gql.types.trip import TRIP_CONNECTION_PLANS, TRIP_PLANS
 from gql.types.vehicle import VEHICLE_PLANS
 from limits.cost import CountedResult, objects_cost
-from planner import Bound, NeedsReference, Planner, Unplannable
+from planner import Bound, NeedsReference, Planner, Unplannable, reasons
 from planner.connections import EDGE_PLANS, PAGE_INFO_PLANS
 from planner.metrics import count_planned, count_reference
 from planner.plan import Registry
+
+if TYPE_CHECKING:
+    from observability.operation import OperationScope
+
+log = logging.getLogger("fleetgraph.planner")
 
 FIELD_REGISTRY: Registry = {
     "Query": QUERY_PLANS,
@@ -60,12 +71,34 @@ FIELD_REGISTRY: Registry = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    """Why the reference executor answers: `reason`, a code of planner/reasons.py
+    (clients and metrics see it); `detail`, the type, field or exception class
+    (spans and logs only)."""
+
+    reason: str
+    detail: str = ""
+
+
+def fallback_for(exc: Exception) -> Fallback:
+    """The fallback for an exception out of binding or a planned run."""
+    if isinstance(exc, Unplannable):
+        return Fallback(exc.reason, exc.detail)
+    if isinstance(exc, NeedsReference):
+        return Fallback(reasons.ERROR_TO_REPORT)
+    if isinstance(exc, DomainError | GraphQLError):  # an expected error, with a code
+        return Fallback(reasons.ERROR_TO_REPORT, type(exc).__name__)
+    log.debug("planned execution raised; the reference executor answers", exc_info=exc)
+    return Fallback(reasons.EXECUTION_ERROR, type(exc).__name__)
+
+
 async def try_planned(
     planner: Planner, documents: DocumentCache, context: Context, data: GraphQLRequestData
-) -> ExecutionResult | str:
+) -> ExecutionResult | Fallback:
     """The planned executor's result, or why the reference executor must answer."""
     if data.query is None:
-        reason = "no query text"
+        fallback = Fallback(reasons.NO_QUERY_TEXT)
     else:
         try:
             prepared = documents.prepare(data.query)
@@ -73,14 +106,10 @@ async def try_planned(
                 prepared, data.operation_name, data.variables, is_admin=context.viewer.is_admin
             )
             return await run_planned(planner, context, bound)
-        except Unplannable as exc:
-            reason = exc.reason
-        except NeedsReference:
-            reason = "error to report"
         except Exception as exc:
-            reason = f"error to report ({type(exc).__name__})"
-    count_reference(reason)
-    return reason
+            fallback = fallback_for(exc)
+    count_reference(fallback.reason)
+    return fallback
 
 
 async def run_planned(planner: Planner, context: Context, bound: Bound) -> CountedResult:
@@ -91,7 +120,14 @@ async def run_planned(planner: Planner, context: Context, bound: Bound) -> Count
     return CountedResult(data=run.data, errors=None, objects=objects_cost(run.objects_by_type))
 
 
-def mark_reference(result: ExecutionResult, reason: str) -> ExecutionResult:
-    """Say in `extensions` that the reference executor answered, and why."""
-    result.extensions = {**(result.extensions or {}), "planner": {"fallback": reason}}
+def note_fallback(operation: OperationScope, fallback: Fallback) -> None:
+    """The reason on the operation's span, with its detail (spans may name types)."""
+    operation.set_attribute("graphql.planner.fallback", fallback.reason)
+    if fallback.detail:
+        operation.set_attribute("graphql.planner.fallback_detail", fallback.detail)
+
+
+def mark_reference(result: ExecutionResult, fallback: Fallback) -> ExecutionResult:
+    """Say in `extensions` that the reference executor answered, and why (the code only)."""
+    result.extensions = {**(result.extensions or {}), "planner": {"fallback": fallback.reason}}
     return result

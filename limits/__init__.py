@@ -1,6 +1,9 @@
-"""Hardening: document limits, cost and rate limiting, request size (see README)."""
+"""Hardening: document limits, cost and rate limiting, request size, concurrency and
+body read time (see README)."""
 
 from limits.batch import MAX_BATCH_OPERATIONS, check_batch, check_batch_items
+from limits.body_timeout import BodyReadTimeout
+from limits.concurrency import ConcurrencyLimit
 from limits.errors import RequestRejected, coded_error
 from limits.guard import RequestGuard
 from limits.policy import DocumentPolicy
@@ -10,6 +13,8 @@ from limits.rules import limit_rules
 
 __all__ = [
     "MAX_BATCH_OPERATIONS",
+    "BodyReadTimeout",
+    "ConcurrencyLimit",
     "DocumentPolicy",
     "RateLimiter",
     "RequestGuard",

@@ -8,10 +8,9 @@ occupies the server longer than it takes to receive the first 100 KB.
 
 from __future__ import annotations
 
-from typing import Any
-
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from limits.refusal import send_refusal
 
 
 class _BodyTooLarge(Exception):
@@ -72,11 +71,4 @@ class RequestSizeLimit:
 
 
 async def _refuse(send: Send, status: int, code: str, message: str) -> None:
-    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
-    headers: list[Any] = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send_refusal(send, status, code, message, close=True)

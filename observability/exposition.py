@@ -3,7 +3,8 @@
 With PROMETHEUS_MULTIPROC_DIR set (before the workers start; an empty
 directory per start), prometheus_client writes each worker's samples to
 files there and any worker's /metrics sums them all, so one scrape sees the
-whole host. Without it, a scrape sees the worker that answered.
+whole host. Without it, a scrape sees the worker that answered. Who may
+scrape: observability/scrape_access.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from observability.metrics import DB_POOL_IN_USE, DB_POOL_SIZE
+from observability.scrape_access import scrape_refusal
 
 if TYPE_CHECKING:
     from loaders import Database
@@ -54,6 +56,9 @@ def _registry() -> CollectorRegistry:
 
 
 async def metrics(request: Request) -> Response:
+    refusal = scrape_refusal(request.app.state.settings, request.headers.get("authorization"))
+    if refusal is not None:
+        return refusal
     database = getattr(request.app.state, "database", None)
     if database is not None:
         refresh_pool_gauges(database)

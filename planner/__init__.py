@@ -4,8 +4,9 @@ per-field work. `plan` builds, `execute` runs; `planner.Planner` ties them
 to a plan cache.
 """
 
+from planner import reasons
 from planner.execute import NeedsReference
 from planner.plan import Unplannable
 from planner.planner import Bound, Planner
 
-__all__ = ["Bound", "NeedsReference", "Planner", "Unplannable"]
+__all__ = ["Bound", "NeedsReference", "Planner", "Unplannable", "reasons"]

@@ -59,8 +59,9 @@ def serializer_for(type_: GraphQLNamedType) -> Leaf:
     found = _SCALARS.get(type_.name)
     if found is None:
         from planner.plan import Unplannable
+        from planner.reasons import SCALAR_NOT_COVERED
 
-        raise Unplannable(f"scalar {type_.name} is not planned")
+        raise Unplannable(SCALAR_NOT_COVERED, type_.name)
     return found
 
 

@@ -42,16 +42,25 @@ from graphql.language import (
     VariableNode,
 )
 
+from planner import reasons
 from planner.builders import Builder, Leaf, compile_builder, serializer_for
 from planner.fields import Attribute, Batched, Computed, FieldPlan, FieldPlans
 
 
 class Unplannable(Exception):
-    """The planner does not cover this operation; the reference executor answers it."""
+    """The planner does not cover this operation; the reference executor answers it.
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+    `reason` is one of planner/reasons.py's codes (what clients and metrics see);
+    `detail` names the type, field or value (for spans and logs only).
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+        self.detail = detail
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(reason={self.reason!r}, detail={self.detail!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +132,12 @@ def find_operation(document: DocumentNode, name: str | None) -> OperationDefinit
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
         if len(operations) != 1:
-            raise Unplannable("several operations and no operationName")
+            raise Unplannable(reasons.OPERATION_NAME_REQUIRED)
         return operations[0]
     for operation in operations:
         if operation.name is not None and operation.name.value == name:
             return operation
-    raise Unplannable("unknown operationName")
+    raise Unplannable(reasons.UNKNOWN_OPERATION)
 
 
 def directive_variables(document: DocumentNode) -> tuple[str, ...]:
@@ -172,7 +181,7 @@ class PlanBuilder:
 
     def operation(self, operation: OperationDefinitionNode) -> OperationPlan:
         if operation.operation is not OperationType.QUERY:
-            raise Unplannable(f"{operation.operation.value} operations run on the reference")
+            raise Unplannable(reasons.NOT_A_QUERY, operation.operation.value)
         query = self.schema.query_type
         assert query is not None
         root = self.object_plan(query, [operation.selection_set], level=1)
@@ -186,7 +195,7 @@ class PlanBuilder:
         self.depth = max(self.depth, level)
         plans = self.registry.get(type_.name)
         if plans is None:
-            raise Unplannable(f"type {type_.name} is not planned")
+            raise Unplannable(reasons.TYPE_NOT_COVERED, type_.name)
         entries: list[tuple[str, Any]] = []
         children: list[ChildPlan] = []
         for key, nodes in self.collect(type_, selection_sets).items():
@@ -195,11 +204,11 @@ class PlanBuilder:
                 entries.append((key, ("literal", type_.name)))
                 continue
             if name.startswith("__"):
-                raise Unplannable("introspection runs on the reference")
+                raise Unplannable(reasons.INTROSPECTION, name)
             definition = type_.fields[name]
             plan = plans.get(name)
             if plan is None:
-                raise Unplannable(f"{type_.name}.{name} is not planned")
+                raise Unplannable(reasons.FIELD_NOT_COVERED, f"{type_.name}.{name}")
             plan = self.for_viewer(plan)
             child = self.child_plan(key, plan, definition, nodes, level)
             if child.leaf is not None and not isinstance(plan, Batched):
@@ -234,7 +243,7 @@ class PlanBuilder:
             if item_non_null:
                 type_ = type_.of_type
             if isinstance(type_, GraphQLList | GraphQLNonNull):
-                raise Unplannable("nested lists are not planned")
+                raise Unplannable(reasons.NESTED_LIST, f"{definition.type}")
         selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
         leaf: Leaf | None = None
         objects: dict[str, ObjectPlan] = {}
@@ -249,7 +258,7 @@ class PlanBuilder:
             for possible in self.schema.get_possible_types(type_):
                 objects[possible.name] = self.object_plan(possible, selection_sets, level + 1)
         else:
-            raise Unplannable(f"field type {type_} is not planned")
+            raise Unplannable(reasons.TYPE_NOT_COVERED, str(type_))
         if isinstance(plan, Batched):
             self.loads += max(1, len(objects)) if abstract else 1
         return ChildPlan(
@@ -340,7 +349,7 @@ class PlanBuilder:
             elif isinstance(value, BooleanValueNode):
                 flag = value.value
             else:
-                raise Unplannable("unexpected @skip/@include argument")
+                raise Unplannable(reasons.DIRECTIVE_ARGUMENT, name)
             if (name == "skip") == flag:
                 return False
         return True

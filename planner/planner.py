@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from graphql import GraphQLError, GraphQLSchema
 from graphql.execution.values import VariableValues, get_variable_values
 
+from planner import reasons
 from planner.execute import NeedsReference, Run
 from planner.plan import (
     OperationPlan,
@@ -72,11 +73,11 @@ class Planner:
     ) -> Bound:
         """The operation's plan with the request's coerced variables, or `Unplannable`."""
         if not prepared.is_valid or prepared.document is None:
-            raise Unplannable("invalid document")
+            raise Unplannable(reasons.INVALID_DOCUMENT)
         operation, switches = self._operation(prepared, operation_name)
         coerced = self._coerce(prepared, operation_name, operation, variables)
         if isinstance(coerced, list):
-            raise Unplannable("variables do not coerce")
+            raise Unplannable(reasons.INVALID_VARIABLES)
         flags = tuple(bool(coerced.coerced.get(name)) for name in switches)
         plan = self._plan(prepared, operation_name, flags, is_admin, coerced.coerced)
         return Bound(plan, coerced)

@@ -29,6 +29,8 @@ SETTINGS_VARS = (
     "LOG_LEVEL",
     "JWT_SECRET",
     "JWT_TTL_SECONDS",
+    "JWT_AUDIENCE",
+    "JWT_ISSUER",
     "SEED_ON_EMPTY",
     "DEMO_DRIVERS",
     "DEMO_TRIPS_PER_DRIVER",
@@ -118,3 +120,28 @@ def test_production_without_jwt_secret_is_refused(tmp_path: Path) -> None:
     line = assert_one_line_failure(result)
     assert "JWT_SECRET" in line
     assert result.stdout == ""
+
+
+def test_production_refuses_a_short_jwt_secret_without_echoing_it(tmp_path: Path) -> None:
+    result = run_cli(
+        tmp_path,
+        "serve",
+        ENVIRONMENT="production",
+        JWT_SECRET="tiny-secret-value",
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'unused.sqlite3'}",
+    )
+
+    line = assert_one_line_failure(result)
+    assert "JWT_SECRET must be at least 32 bytes" in line
+    assert "tiny-secret-value" not in result.stderr
+    assert not (tmp_path / "unused.sqlite3").exists()  # refused before anything started
+
+
+def test_token_carries_the_configured_audience_and_issuer(tmp_path: Path) -> None:
+    settings = {"JWT_SECRET": SECRET, "JWT_AUDIENCE": "fleet-api", "JWT_ISSUER": "https://id"}
+    result = run_cli(tmp_path, "token", "--role", "reader", **settings)
+
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    viewer = decode_token(SECRET, token, audience="fleet-api", issuer="https://id")
+    assert viewer.role == "reader"

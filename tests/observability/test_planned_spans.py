@@ -18,3 +18,13 @@ async def test_planned_executor_spans_one_statement_per_level(seeded_db_url: str
     ids = {s.context.span_id for s in app.spans()}
     for span in sql:
         assert span.parent is not None and span.parent.span_id in ids
+
+
+async def test_a_fallback_has_its_code_and_its_detail_on_the_span(seeded_db_url: str) -> None:
+    async with traced_app(seeded_db_url) as app:
+        response = await app.post("query Meta { __schema { queryType { name } } }")
+        assert response.json()["extensions"]["planner"] == {"fallback": "introspection"}
+    found = attrs(app.one("query Meta"))
+    assert found["graphql.executor"] == "reference"
+    assert found["graphql.planner.fallback"] == "introspection"
+    assert found["graphql.planner.fallback_detail"] == "__schema"
