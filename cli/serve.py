@@ -37,8 +37,8 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     return {
         "loop": "uvloop",
         # One write per response (compat/uvicorn.py), each request head bounded in
-        # time and size (compat/uvicorn_limits.py; reads the same settings).
-        "http": "compat.uvicorn_limits:LimitedHttpToolsProtocol",
+        # time and size (cli/http_protocol.py; reads the same settings).
+        "http": "cli.http_protocol:ServedHttpProtocol",
         "h11_max_incomplete_event_size": settings.max_header_bytes,  # if h11 is ever chosen
         "timeout_keep_alive": settings.keep_alive_timeout_seconds,
         # X-Forwarded-For/-Proto only from the proxies named; by default from nobody,

@@ -133,7 +133,7 @@ class Settings(BaseSettings):
         default=None, description="Introspection and field suggestions; default: on in development."
     )
 
-    # Connections (compat/uvicorn_limits.py, limits/concurrency.py, limits/body_timeout.py).
+    # Connections (cli/http_protocol.py, limits/concurrency.py, limits/body_timeout.py).
     header_read_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
     body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
     max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)

@@ -219,13 +219,13 @@ async def test_x_forwarded_for_from_a_named_proxy_chooses_the_bucket(
 def test_uvicorn_gets_the_limits_and_believes_no_proxy_by_default() -> None:
     from uvicorn.importer import import_from_string
 
+    from cli.http_protocol import ServedHttpProtocol
     from cli.serve import uvicorn_options
-    from compat.uvicorn_limits import LimitedHttpToolsProtocol
     from config import Settings
 
     options = uvicorn_options(Settings())
     assert options["proxy_headers"] is False
-    assert import_from_string(options["http"]) is LimitedHttpToolsProtocol
+    assert import_from_string(options["http"]) is ServedHttpProtocol
     assert options["h11_max_incomplete_event_size"] == 16 * 1024
     assert options["timeout_keep_alive"] == 5
     proxied = uvicorn_options(Settings(forwarded_allow_ips="10.0.0.0/8, 10.1.2.3"))

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from compat.uvicorn_limits import ConnectionLimits, LimitedHttpToolsProtocol
+from compat.uvicorn import ConnectionLimits, LimitedHttpToolsProtocol
 
 TIMEOUT = 0.5
 MAX_HEADER_BYTES = 2048
@@ -178,10 +178,3 @@ async def test_heads_under_the_cap_and_slow_handlers_are_served_on_one_connectio
         writer.close()
     assert raw.startswith(b"HTTP/1.1 408 ")
     assert SEEN == ["/plain", "/slow", "/plain"]
-
-
-def test_limits_default_to_the_settings() -> None:
-    from config import Settings
-
-    limits = ConnectionLimits.from_settings(Settings())
-    assert limits == ConnectionLimits(header_timeout=10.0, max_header_bytes=16 * 1024)
