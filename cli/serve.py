@@ -36,8 +36,8 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """What `serve` tells uvicorn besides the app, address and workers."""
     return {
         "loop": "uvloop",
-        # One write per response (compat/uvicorn.py), each request head bounded in
-        # time and size (cli/http_protocol.py; reads the same settings).
+        # Each request head bounded in time and size (compat/uvicorn.py, bound to the
+        # settings by cli/http_protocol.py).
         "http": "cli.http_protocol:ServedHttpProtocol",
         "h11_max_incomplete_event_size": settings.max_header_bytes,  # if h11 is ever chosen
         "timeout_keep_alive": settings.keep_alive_timeout_seconds,

@@ -1,14 +1,6 @@
 """uvicorn internals: its httptools protocol, subclassed (an internal module).
 
-1. One write per response. uvicorn writes the status line and headers as soon as the app sends
-`http.response.start`, then the body on `http.response.body`: two `write`
-system calls and two TCP segments per response, and the client woken twice.
-Holding the head until the body's first write (or the end of the current
-event-loop iteration, whichever comes first) makes it one write for every
-response whose body follows at once, which is all of ours but a stream's.
-Decision and measurement: docs/decisions/0019-one-write-per-response.md.
-
-2. A deadline and a size cap on every request head.
+A deadline and a size cap on every request head.
 
 uvicorn (httptools) waits for a request's head as long as the client likes:
 no timer runs before a connection's first request, and any byte of the next
@@ -29,12 +21,12 @@ the request's first byte to the end of its headers:
 Either way the connection closes. The app never sees such a request. The limits
 come from a subclass (cli/http_protocol.py reads the settings).
 
-Assumptions, pinned by tests/compat/test_uvicorn.py and
-tests/compat/test_uvicorn_limits.py: `HttpToolsProtocol.connection_made`
-keeps the transport it is given and the request cycle writes through it;
-httptools calls `on_message_begin`, `on_url`, `on_header`,
-`on_headers_complete`, `on_body` and `on_message_complete` on the protocol;
-`data_received`, `cycle` and `server_state.default_headers` keep their roles.
+Assumptions, pinned by tests/compat/test_uvicorn.py: uvicorn's
+`HttpToolsProtocol` takes `(config, server_state, app_state, _loop)`, gets
+each read through `data_received`, is httptools' parser callback object
+(`on_message_begin`, `on_url`, `on_header`, `on_headers_complete`, `on_body`,
+`on_message_complete`), keeps the request being answered in `cycle`, and
+its `server_state.default_headers` are what it puts on every response.
 """
 
 from __future__ import annotations
@@ -51,56 +43,6 @@ if TYPE_CHECKING:
     from uvicorn.config import Config
     from uvicorn.server import ServerState
 
-_HEAD = b"HTTP/"
-
-
-class HeadHoldingTransport:
-    """A transport that holds a response head until the next write, for one write."""
-
-    __slots__ = ("_held", "_loop", "_transport")
-
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self._transport = transport
-        self._loop = loop
-        self._held: bytes | None = None
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        held = self._held
-        if held is not None:
-            self._held = None
-            self._transport.write(held + bytes(data))
-        elif isinstance(data, bytes) and data.startswith(_HEAD):
-            self._held = data
-            # Not later than this iteration: a streamed body may take its time.
-            self._loop.call_soon(self.release)
-        else:
-            self._transport.write(data)
-
-    def release(self) -> None:
-        """Write a head still held (its body did not follow in the same iteration)."""
-        held = self._held
-        if held is not None:
-            self._held = None
-            if not self._transport.is_closing():
-                self._transport.write(held)
-
-    def close(self) -> None:
-        self.release()
-        self._transport.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)
-
-
-class HeadHoldingHttpToolsProtocol(HttpToolsProtocol):
-    """`HttpToolsProtocol` whose connection writes through a `HeadHoldingTransport`."""
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # uvloop's transports are not asyncio.Transport subclasses, but write alike.
-        holding = HeadHoldingTransport(cast(asyncio.Transport, transport), self.loop)
-        super().connection_made(cast(asyncio.Transport, holding))
-
-
 HEADER_TIMEOUT_CODE = "HEADER_READ_TIMEOUT"
 HEADERS_TOO_LARGE_CODE = "HEADERS_TOO_LARGE"
 _LINE_OVERHEAD = 4  # ": " and CRLF around each header, counted as sent
@@ -112,8 +54,8 @@ class ConnectionLimits:
     max_header_bytes: int
 
 
-class LimitedHttpToolsProtocol(HeadHoldingHttpToolsProtocol):
-    """`HeadHoldingHttpToolsProtocol` that bounds each request head in time and size."""
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's `HttpToolsProtocol`, bounding each request head in time and size."""
 
     limits: ClassVar[ConnectionLimits | None] = None  # None: `head_limits()` says
 
@@ -146,7 +88,8 @@ class LimitedHttpToolsProtocol(HeadHoldingHttpToolsProtocol):
     # -- connection ---------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)
+        # uvloop's transports are not asyncio.Transport subclasses, but write alike.
+        super().connection_made(cast(asyncio.Transport, transport))
         self._arm()  # the first request's head is timed from the connection's start
 
     def connection_lost(self, exc: Exception | None) -> None:

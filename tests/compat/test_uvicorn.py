@@ -1,62 +1,50 @@
-"""compat/uvicorn.py: one write per response, nothing else changed.
+"""`LimitedHttpToolsProtocol`: every request head bounded in time and size.
 
-The assumptions about uvicorn (`uvicorn.protocols.http.httptools_impl`, an
-internal module): `HttpToolsProtocol.connection_made(transport)` keeps the
-transport it is given, and the request cycle writes the head, then the body,
-through it.
-
-A real uvicorn server with `HeadHoldingHttpToolsProtocol` on a loopback port,
-talked to over a raw socket: answers arrive whole and in order on a kept-alive
-connection, a streamed response's head is not held back until its body, and
-the head and body of a plain response leave in one system call (counted on the
-server's transport).
+A real uvicorn server with the protocol (0.5 s, 2 KiB) on a loopback port,
+talked to over raw sockets: slow and idle connections are closed, oversized
+heads get 431 before they end, and nothing else changes (kept-alive
+connections, slow handlers, heads just under the cap).
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import orjson
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from compat.uvicorn import HeadHoldingHttpToolsProtocol, HeadHoldingTransport
+from compat.uvicorn import ConnectionLimits, LimitedHttpToolsProtocol
 
-WRITES: list[bytes] = []
+TIMEOUT = 0.5
+MAX_HEADER_BYTES = 2048
+SEEN: list[str] = []  # paths the app was called for
 
 
-class CountingProtocol(HeadHoldingHttpToolsProtocol):
-    """Records what reaches the socket's transport (beneath the head-holding one)."""
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        write = transport.write  # type: ignore[attr-defined]
-
-        def recorded(data: bytes) -> None:
-            WRITES.append(bytes(data))
-            write(data)
-
-        transport.write = recorded  # type: ignore[attr-defined]
-        super().connection_made(transport)
+class Limited(LimitedHttpToolsProtocol):
+    limits = ConnectionLimits(header_timeout=TIMEOUT, max_header_bytes=MAX_HEADER_BYTES)
 
 
 async def plain(request: Request) -> Response:
-    return JSONResponse({"hello": request.query_params.get("n", "world")})
+    SEEN.append(request.url.path)
+    body = await request.body()
+    return JSONResponse({"length": len(body)})
 
 
-async def slow_stream(request: Request) -> Response:
-    async def chunks() -> AsyncIterator[bytes]:
-        await asyncio.sleep(0.5)
-        yield b"late"
-
-    return StreamingResponse(chunks(), media_type="text/plain")
+async def slow(request: Request) -> Response:
+    SEEN.append(request.url.path)
+    await asyncio.sleep(TIMEOUT * 2)  # longer than a head may take: not a head's time
+    return JSONResponse({"slow": True})
 
 
-APP = Starlette(routes=[Route("/plain", plain), Route("/stream", slow_stream)])
+APP = Starlette(routes=[Route("/plain", plain, methods=["GET", "POST"]), Route("/slow", slow)])
 
 
 @asynccontextmanager
@@ -65,7 +53,7 @@ async def serving() -> AsyncIterator[int]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = uvicorn.Config(
-        APP, host="127.0.0.1", port=port, http=CountingProtocol, log_level="warning", lifespan="off"
+        APP, host="127.0.0.1", port=port, http=Limited, log_level="warning", lifespan="off"
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -74,6 +62,7 @@ async def serving() -> AsyncIterator[int]:
             break
         await asyncio.sleep(0.01)
     assert server.started, "uvicorn did not start"
+    SEEN.clear()
     try:
         yield port
     finally:
@@ -81,8 +70,13 @@ async def serving() -> AsyncIterator[int]:
         await task
 
 
-async def _response(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
-    head = await reader.readuntil(b"\r\n\r\n")
+async def read_all(reader: asyncio.StreamReader, within: float = 5.0) -> bytes:
+    """Everything until the server closes the connection."""
+    return await asyncio.wait_for(reader.read(), timeout=within)
+
+
+async def response(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=5)
     length = next(
         int(line.split(b":")[1])
         for line in head.split(b"\r\n")
@@ -91,66 +85,105 @@ async def _response(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
     return head, await reader.readexactly(length)
 
 
-async def test_plain_responses_leave_in_one_write_on_a_kept_alive_connection() -> None:
+def code(raw: bytes) -> str:
+    body = raw.split(b"\r\n\r\n", 1)[1]
+    found: str = orjson.loads(body)["errors"][0]["extensions"]["code"]
+    return found
+
+
+async def test_a_slow_header_sender_gets_408_and_is_disconnected() -> None:
     async with serving() as port:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        WRITES.clear()
-        for n in ("a", "b", "c"):
-            writer.write(f"GET /plain?n={n} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-            await writer.drain()
-            head, body = await _response(reader)
-            assert head.startswith(b"HTTP/1.1 200 OK\r\n")
-            assert body == b'{"hello":"%s"}' % n.encode()
+        started = time.monotonic()
+        answer = asyncio.create_task(read_all(reader))
+        writer.write(b"GET /plain HTTP/1.1\r\nHost: x\r\n")
+        for _ in range(20):  # a header byte every 0.1 s: never done within 0.5 s
+            await asyncio.sleep(0.1)
+            if answer.done():
+                break
+            try:
+                writer.write(b"X")
+                await writer.drain()
+            except ConnectionError:
+                break
+        raw = await answer
+        elapsed = time.monotonic() - started
         writer.close()
-    assert len(WRITES) == 3, (
-        "uvicorn's HttpToolsProtocol no longer writes a response's head and body through "
-        f"the transport given to connection_made (one write per response expected): {WRITES}"
+    assert raw.startswith(b"HTTP/1.1 408 "), (
+        "uvicorn's HttpToolsProtocol no longer calls on_message_begin/on_headers_complete "
+        f"on the protocol, or no longer exposes `cycle`: a slow head was served: {raw[:80]!r}"
     )
-    assert all(w.startswith(b"HTTP/1.1 200") and w.endswith(b'"}') for w in WRITES)
+    assert b"connection: close" in raw
+    assert code(raw) == "HEADER_READ_TIMEOUT"
+    assert TIMEOUT <= elapsed < TIMEOUT + 1.5
+    assert SEEN == []
 
 
-async def test_a_streamed_head_is_not_held_until_its_body() -> None:
+async def test_an_idle_connection_is_closed_without_a_word() -> None:
     async with serving() as port:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
-        await writer.drain()
-        # The body comes 0.5 s later: the head must arrive well before it.
-        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=0.3)
-        assert head.startswith(b"HTTP/1.1 200 OK\r\n")
-        assert b"transfer-encoding: chunked" in head
-        rest = await asyncio.wait_for(reader.readuntil(b"0\r\n\r\n"), timeout=5)
-        assert b"late" in rest
+        started = time.monotonic()
+        raw = await read_all(reader)
+        elapsed = time.monotonic() - started
         writer.close()
+    assert raw == b""
+    assert TIMEOUT - 0.1 <= elapsed < TIMEOUT + 1.5
 
 
-class _Recording:
-    """Just enough of a transport to see what the holding transport passes on."""
-
-    def __init__(self) -> None:
-        self.written: list[bytes] = []
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.written.append(data)
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-    def close(self) -> None:
-        self.closed = True
-
-    def get_extra_info(self, name: str) -> str:
-        return f"info:{name}"
+async def test_an_endless_header_line_gets_431_before_it_ends() -> None:
+    async with serving() as port:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /plain HTTP/1.1\r\nHost: x\r\nX-Big: ")
+        for _ in range(8):  # 8 KiB of one header's value, no line end yet
+            writer.write(b"a" * 1024)
+        await writer.drain()
+        raw = await read_all(reader)
+        writer.close()
+    assert raw.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"), (
+        "uvicorn's HttpToolsProtocol no longer gets each read through data_received: "
+        f"an endless header line was not cut off: {raw[:80]!r}"
+    )
+    assert code(raw) == "HEADERS_TOO_LARGE"
+    assert SEEN == []
 
 
-async def test_a_held_head_is_written_before_close_and_other_calls_pass_through() -> None:
-    inner = _Recording()
-    holding = HeadHoldingTransport(inner, asyncio.get_running_loop())  # type: ignore[arg-type]
-    holding.write(b"HTTP/1.1 500 Internal Server Error\r\n\r\n")
-    assert inner.written == []
-    holding.close()
-    assert inner.written == [b"HTTP/1.1 500 Internal Server Error\r\n\r\n"]
-    assert inner.closed
-    assert holding.get_extra_info("peername") == "info:peername"
-    holding.write(b"not a head")  # bodies and 100-continue's like pass straight on
-    assert inner.written[-1] == b"not a head"
+async def test_a_whole_oversized_head_in_one_write_gets_431() -> None:
+    async with serving() as port:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        headers = b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 100) for i in range(30))  # ~3.3 KiB
+        writer.write(b"POST /plain HTTP/1.1\r\nHost: x\r\n" + headers)
+        writer.write(b"Content-Length: 5\r\n\r\nhello")
+        await writer.drain()
+        raw = await read_all(reader)
+        writer.close()
+    assert raw.startswith(b"HTTP/1.1 431 "), (
+        "uvicorn's HttpToolsProtocol no longer calls on_url/on_header for every header: "
+        f"a whole oversized head was served: {raw[:80]!r}"
+    )
+    assert raw.count(b"HTTP/1.1") == 1
+    assert SEEN == []
+
+
+async def test_heads_under_the_cap_and_slow_handlers_are_served_on_one_connection() -> None:
+    async with serving() as port:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        near_cap = b"X-Near: " + b"n" * (MAX_HEADER_BYTES - 200) + b"\r\n"
+        writer.write(b"POST /plain HTTP/1.1\r\nHost: x\r\n" + near_cap)
+        writer.write(b"Content-Length: 5\r\n\r\nhello")
+        head, body = await response(reader)
+        assert head.startswith(b"HTTP/1.1 200 ")
+        assert orjson.loads(body) == {"length": 5}
+        # A handler slower than the head timeout: the request is past its head.
+        writer.write(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        head, body = await response(reader)
+        assert head.startswith(b"HTTP/1.1 200 ")
+        # The next head on the kept-alive connection has a deadline of its own.
+        await asyncio.sleep(TIMEOUT * 0.6)
+        writer.write(b"GET /plain HTTP/1.1\r\nHost: x\r\n\r\n")
+        head, _ = await response(reader)
+        assert head.startswith(b"HTTP/1.1 200 ")
+        writer.write(b"GET /plain HTTP/1.1\r\n")  # ... and never finished
+        raw = await read_all(reader)
+        writer.close()
+    assert raw.startswith(b"HTTP/1.1 408 ")
+    assert SEEN == ["/plain", "/slow", "/plain"]
