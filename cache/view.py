@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import strawberry
-from graphql import GraphQLSchema
+from graphql import GraphQLSchema, get_operation_ast
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
@@ -42,6 +42,7 @@ from compat.strawberry import graphql_schema
 from gql.context import Context
 from gql.documents import DocumentCache
 from gql.http_errors import negotiate
+from gql.registration import RegisteringRequest
 from gql.schema import document_cache
 from observability import note_cache_status
 
@@ -185,10 +186,15 @@ class ResponseCacheView(GraphQL[Context, None]):
         viewer: Viewer,
     ) -> Entry | _Query | _Bypass:
         """The entry for a valid single operation, or how the view is to answer it."""
+        if isinstance(data, RegisteringRequest):
+            return _Bypass("registration")  # runs (charged, then stored) rather than hits
         plan_slot = f"response_cache\x00{data.operation_name or ''}\x00{cache.default_max_age}"
         plan: CachePlan | None = prepared.derived.get(plan_slot)
         if plan is None:
             assert prepared.document is not None
+            if get_operation_ast(prepared.document, data.operation_name) is None:
+                # Not remembered: the slot's name is the client's, and names nothing.
+                return _Bypass("no operation")
             plan = prepared.derived[plan_slot] = plan_operation(
                 self._graphql_schema(),
                 self._schema_hints(),

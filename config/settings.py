@@ -70,7 +70,16 @@ class Settings(BaseSettings):
         default=None, description="Manifest (Apollo or Relay JSON) loaded into the store at start."
     )
     persisted_queries_max_entries: int = Field(default=10_000, ge=1, le=10_000_000)
-    persisted_queries_ttl_seconds: int | None = Field(default=None, ge=1)
+    persisted_queries_max_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1024,
+        description="APQ registrations kept by the in-process store: their bytes (LRU).",
+    )
+    persisted_queries_ttl_seconds: int = Field(
+        default=30 * 24 * 3600,
+        ge=0,
+        description="Expiry of APQ registrations in Redis (0: never).",
+    )
     persisted_queries_redis_timeout: float = Field(default=0.25, gt=0, le=60)
     persisted_queries_key_prefix: str = Field(default="fleetgraph:pq:", min_length=1)
 

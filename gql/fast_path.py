@@ -33,6 +33,7 @@ from graphql import OperationDefinitionNode, OperationType
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.http import GraphQLRequestData
 
+from cache.bounded import BoundedLRU
 from cache.view import HIT_KEY
 from gql.documents import PreparedDocument
 from observability import note_fast_path
@@ -92,7 +93,12 @@ class FastPath:
         # key is a function of the body alone (no viewer), so a repeat skips parsing,
         # validation and key derivation. Only keys are kept; the entry is looked up
         # (and may be gone) every time.
-        self._recipes: dict[bytes, _Recipe] = {}
+        self._recipes: BoundedLRU[bytes, _Recipe] = BoundedLRU(
+            MAX_RECIPES,
+            MAX_RECIPES * MAX_RECIPE_BODY,
+            max_entry_bytes=MAX_RECIPE_BODY,
+            weigh=lambda body, _: len(body),
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
@@ -142,14 +148,13 @@ class FastPath:
         """An anonymous body answered from the cache: next time, straight to its key."""
         key = scope.get("state", {}).get(HIT_KEY)
         record = current_request()
-        if key is None or record is None or len(body) > MAX_RECIPE_BODY:
+        if key is None or record is None:
             return
         if record.persisted_query not in {None, "hit"}:
             return  # a registration: its replay must register again (the general route)
-        if len(self._recipes) >= MAX_RECIPES:
-            del self._recipes[next(iter(self._recipes))]  # the oldest
         persisted = record.persisted_query == "hit"
-        self._recipes[body] = _Recipe(key, record.operation_name, record.operation_type, persisted)
+        recipe = _Recipe(key, record.operation_name, record.operation_type, persisted)
+        self._recipes.put(body, recipe)  # refused when the body is over MAX_RECIPE_BODY
 
 
 def plain_request(body: bytes) -> GraphQLRequestData | None:

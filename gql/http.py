@@ -41,6 +41,7 @@ from gql.planned import (
     run_planned,
     try_planned,
 )
+from gql.registration import register_admitted, registering
 from gql.schema import document_cache
 from limits import (
     DocumentPolicy,
@@ -284,6 +285,8 @@ class GraphQLApp(GraphQL[Context, None]):
         except TokenError:
             return None
         if data.extensions is not None:
+            if persisted.registers(data.query, data.extensions):
+                return None  # a registration: the general route stores it once admitted
             try:
                 query = await persisted.resolve(query=data.query, extensions=data.extensions)
             except PersistedQueryError:
@@ -352,6 +355,8 @@ class GraphQLApp(GraphQL[Context, None]):
             document_id=document_id,
             is_admin=is_admin,
         )
+        if documents.registers(data.query, data.extensions):
+            return registering(data)  # stored by `execute_operation` once admitted
         return data if query is data.query else dataclasses.replace(data, query=query)
 
     async def _document_id(self, request: AsyncHTTPRequestAdapter) -> object:
@@ -440,7 +445,8 @@ class GraphQLApp(GraphQL[Context, None]):
         root_value: Any,
         sub_response: Any,
     ) -> ExecutionResult | list[ExecutionResult]:
-        """Either executor, behind the cost budget, the rate limit and the deadline."""
+        """Either executor, behind the cost budget, the rate limit and the deadline;
+        an admitted APQ registration is stored once it ran (gql/registration.py)."""
         parent = super().execute_operation
 
         async def execute(admitted: list[GraphQLRequestData]) -> list[ExecutionResult]:
@@ -448,6 +454,7 @@ class GraphQLApp(GraphQL[Context, None]):
             result = await parent(request, request_adapter, data, context, root_value, sub_response)
             results = result if isinstance(result, list) else [result]
             assert all(isinstance(r, ExecutionResult) for r in results)
+            await register_admitted(request.app.state.persisted, admitted)
             return results  # type: ignore[return-value]
 
         items = request_data if isinstance(request_data, list) else [request_data]

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import orjson
 from starlette.responses import Response
 
+from cache.bounded import BoundedLRU
 from errors.domain import MAX_ECHO, echo
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -37,17 +37,43 @@ STATUS_BY_CODE = {
 WITHDRAW_DATA_CODES = frozenset({"SERVICE_UNAVAILABLE"})
 
 MAX_MESSAGE = 300
-# A quoted stretch longer than an echo is user input (a name, a value): shortened.
-_QUOTED = re.compile(rf"'([^']{{{MAX_ECHO + 1},}})'|\"([^\"]{{{MAX_ECHO + 1},}})\"")
-_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# Messages quote client text (a syntax error quotes its token whole): only this much
+# of one is ever scanned, so shaping costs the same for a 32 KB string as for a name.
+MAX_SCANNED = 4 * MAX_MESSAGE
 
 
-@lru_cache(maxsize=256)  # clients send few distinct Accept headers; parsing costs µs
-@lru_cache(maxsize=256)  # clients resend the same few headers; bounded: they choose them
+def _quoted(close: str) -> re.Pattern[str]:
+    """A quoted stretch longer than an echo: user input (a name, a value), shortened.
+    Linear: a stretch stops at the next quote of its kind."""
+    n = MAX_ECHO + 1
+    return re.compile(rf"'([^']{{{n},}})(?:'{close})|\"([^\"]{{{n},}})(?:\"{close})")
+
+
+_QUOTED = _quoted("")
+_QUOTED_TO_CUT = _quoted(r"|\Z")  # in a cut message, a quote left open runs to the cut
+_SUGGESTION = "Did you mean "
+
+# Clients resend the same few Accept headers (parsing one costs µs); they choose them,
+# so longer ones are negotiated every time rather than remembered.
+MAX_REMEMBERED_ACCEPT = 256
+_negotiated: BoundedLRU[str, str] = BoundedLRU(256, 256 * 1024)
+
+
 def negotiate(accept: str | None) -> str:
     """The response media type for an Accept header (application/json by default)."""
+    if accept is None:
+        return JSON
+    found = _negotiated.get(accept)
+    if found is None:
+        found = _negotiate(accept)
+        if len(accept) <= MAX_REMEMBERED_ACCEPT:
+            _negotiated.put(accept, found)
+    return found
+
+
+def _negotiate(accept: str) -> str:
     best, best_q = JSON, -1.0
-    for part in (accept or "").split(","):
+    for part in accept.split(","):
         media, *params = (p.strip() for p in part.split(";"))
         q = 1.0
         for param in params:
@@ -108,10 +134,34 @@ def shape(payload: dict[str, Any], *, max_errors: int, suggestions: bool) -> dic
 
 
 def short_message(message: str, suggestions: bool = True) -> str:
+    """At most MAX_MESSAGE characters, quoted client text echoed short; work bounded by
+    MAX_SCANNED whatever the message's length."""
+    quoted = _QUOTED
+    if len(message) > MAX_SCANNED:
+        message, quoted = message[:MAX_SCANNED], _QUOTED_TO_CUT
     if not suggestions:
-        message = _SUGGESTION.sub("", message)
-    message = _QUOTED.sub(_shorten_quoted, message)
+        message = _without_suggestions(message)
+    message = quoted.sub(_shorten_quoted, message)
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
+def _without_suggestions(message: str) -> str:
+    """`message` without its "Did you mean …?" sentences and the blanks before them,
+    in one pass (a regular expression starting with blanks rescans a run of them
+    from each of its positions)."""
+    kept: list[str] = []
+    start = 0
+    while (found := message.find(_SUGGESTION, start)) >= 0:
+        end = message.find("?", found)
+        if end < 0:
+            break
+        cut = found
+        while cut > start and message[cut - 1].isspace():
+            cut -= 1
+        kept.append(message[start:cut])
+        start = end + 1
+    kept.append(message[start:])
+    return "".join(kept)
 
 
 def _shorten_quoted(match: re.Match[str]) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy import BindParameter, ColumnElement, any_, bindparam
@@ -26,10 +26,34 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import Integer
 
+from cache.bounded import BoundedLRU, client_bytes
 from db.statements import note_statement
 from loaders.read_pool import ReadPool, ReadPools
 from loaders.records import record_type
 from observability.tracing import sql_span, tracer
+
+# Statements kept per process. Shapes multiply (page sizes, columns, orderings, filter
+# shapes), and clients choose them, so the table is an LRU bounded in bytes too: each
+# statement weighs about what a compiled leaderboard page keeps (~146 KB measured with
+# tracemalloc, SQLAlchemy construct and compiled form), plus its key.
+MAX_STATEMENTS = 1024
+MAX_STATEMENT_BYTES = 64 * 1024 * 1024
+STATEMENT_BYTES = 128 * 1024
+# Per row shape (a statement's column names), a row class and its maker: ~7 KB each.
+MAX_ROW_SHAPES = 1024
+ROW_SHAPE_BYTES = 8 * 1024
+
+T = TypeVar("T")
+
+
+def row_shapes() -> BoundedLRU[tuple[str, ...], T]:
+    """A table of what is built once per row shape: shapes follow the columns the
+    statements select, which clients choose, so it is bounded like the statements."""
+    return BoundedLRU(
+        MAX_ROW_SHAPES,
+        MAX_ROW_SHAPES * ROW_SHAPE_BYTES,
+        weigh=lambda fields, _: ROW_SHAPE_BYTES + client_bytes(fields),
+    )
 
 
 @dataclass(eq=False, slots=True)
@@ -54,7 +78,9 @@ class Database:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.read_pools = read_pools
-        self._statements: dict[Hashable, Statement] = {}
+        self._statements: BoundedLRU[Hashable, Statement] = BoundedLRU(
+            MAX_STATEMENTS, MAX_STATEMENT_BYTES, weigh=_statement_bytes
+        )
 
     @property
     def is_postgresql(self) -> bool:
@@ -64,7 +90,8 @@ class Database:
         """The statement for `key`, built on first use (key = who asks + shape)."""
         found = self._statements.get(key)
         if found is None:
-            found = self._statements[key] = Statement(build())
+            found = Statement(build())
+            self._statements.put(key, found)
         return found
 
     async def fetch(
@@ -142,6 +169,10 @@ class Database:
         if self.is_postgresql:
             return column == any_(bindparam(name, type_=ARRAY(Integer)))
         return column.in_(bindparam(name, expanding=True))
+
+
+def _statement_bytes(key: Hashable, statement: Statement) -> int:
+    return STATEMENT_BYTES + client_bytes(key)
 
 
 # Parameters whose values never change a read's best plan: keys (an equality on a

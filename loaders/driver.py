@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import Integer, Label, Select, bindparam, func, select
 
+from cache.bounded import BoundedLRU
 from loaders.base import AnyRow, Loader
 from loaders.batch import one_by_key
-from loaders.database import Database
+from loaders.database import Database, row_shapes
 from loaders.filters import DriverFilterSpec
 from loaders.vehicle import JOINED as VEHICLE_JOINED
 from loaders.vehicle import VehicleJoin, join_vehicle
@@ -49,12 +50,13 @@ def joined_driver_and_vehicle(row: Any) -> Any:
     fields: tuple[str, ...] = row._fields
     make = _JOINED_SHAPES.get(fields)
     if make is None:
-        make = _JOINED_SHAPES[fields] = _joined_shape(fields)
+        make = _joined_shape(fields)
+        _JOINED_SHAPES.put(fields, make)
     return make(row)
 
 
-# One maker per row shape: statement shapes are few and fixed, so this stays small.
-_JOINED_SHAPES: dict[tuple[str, ...], Callable[[Any], Any]] = {}
+# One maker per row shape.
+_JOINED_SHAPES: BoundedLRU[tuple[str, ...], Callable[[Any], Any]] = row_shapes()
 
 
 def _joined_shape(fields: tuple[str, ...]) -> Callable[[Any], Any]:

@@ -8,11 +8,11 @@ count of the rows ahead per row (decision 0018).
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, func, select
 
+from cache.bounded import BoundedLRU, client_bytes
 from loaders.base import AnyRow
 from loaders.database import Database
 from loaders.driver import drivers, joined_driver_columns
@@ -26,11 +26,26 @@ from pagination.keyset import order_columns
 stats = DriverSeasonStats.__table__
 
 
-# Bounded: season id and region come from clients, so distinct keys are unbounded.
-@lru_cache(maxsize=1024)
+# Orderings remembered per (season, metric, region): season id and region come from
+# clients, so the table is bounded in entries and bytes, and an ordering for a region
+# longer than any real one is built every time rather than kept.
+MAX_REMEMBERED_REGION = 64
+_orderings: BoundedLRU[tuple[int, str, str | None], Ordering] = BoundedLRU(1024, 1024 * 1024)
+
+
 def leaderboard_ordering(season_id: int, metric_name: str, region: str | None) -> Ordering:
     """The ordering; its cursor tag names season, metric and region, so a cursor
     from another leaderboard is refused."""
+    key = (season_id, metric_name, region)
+    found = _orderings.get(key)
+    if found is None:
+        found = _ordering(season_id, metric_name, region)
+        if region is None or len(region) <= MAX_REMEMBERED_REGION:
+            _orderings.put(key, found, client_bytes(key) * 2)  # the key, and its tag
+    return found
+
+
+def _ordering(season_id: int, metric_name: str, region: str | None) -> Ordering:
     metric = METRICS[metric_name]
     return Ordering(
         f"Leaderboard:{season_id}:{metric_name}:{region or ''}",

@@ -19,8 +19,9 @@ from sqlalchemy import ColumnElement, FromClause, Select, bindparam, case, func,
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer
 
+from cache.bounded import BoundedLRU
 from loaders.base import AnyRow
-from loaders.database import Database
+from loaders.database import Database, row_shapes
 from pagination import Ordering, Page, PageRequest, make_page, page_params
 from pagination.keyset import limit_of, order_columns
 
@@ -345,7 +346,7 @@ async def fetch_parent_with_pages(
 
 
 Split = Callable[[Sequence[Any]], tuple[Any, list[Any]]]
-_SPLITTERS: dict[tuple[str, ...], Split] = {}  # by row shape: few, fixed statements
+_SPLITTERS: BoundedLRU[tuple[str, ...], Split] = row_shapes()  # by row shape
 
 
 def _splitter(fields: tuple[str, ...]) -> Split:
@@ -367,5 +368,5 @@ def _splitter(fields: tuple[str, ...]) -> Split:
         children = [new(child_type, row[start:end]) for row in rows if row[child_id] is not None]
         return new(parent_type, rows[0][:start]), children
 
-    _SPLITTERS[fields] = split
+    _SPLITTERS.put(fields, split)
     return split

@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
 
+from cache.bounded import BoundedLRU
 from loaders.base import AnyRow, Loader
 from loaders.batch import one_by_key
+from loaders.database import row_shapes
 from models import Vehicle
 
 vehicles = Vehicle.__table__
@@ -38,12 +40,12 @@ def joined_vehicle(row: Any) -> Any:
     fields: tuple[str, ...] = row._fields  # SQLAlchemy's rows share one type: not the key
     make = _MAKERS.get(fields)
     if make is None:
-        make = _MAKERS[fields] = _maker(fields)
+        make = _maker(fields)
+        _MAKERS.put(fields, make)
     return make(row)
 
 
-# One maker per row shape: statement shapes are few and fixed, so this stays small.
-_MAKERS: dict[tuple[str, ...], Callable[[Any], Any]] = {}
+_MAKERS: BoundedLRU[tuple[str, ...], Callable[[Any], Any]] = row_shapes()  # one per row shape
 
 
 def _row_type(names: list[str]) -> Any:

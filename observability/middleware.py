@@ -20,6 +20,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Histogram
 
+from cache.bounded import BoundedLRU
 from db.statements import close_statement_log, open_statement_log
 from observability import tracing
 from observability.document import DocumentMode
@@ -40,6 +41,7 @@ class RequestOptions:
     document_mode: DocumentMode = "masked"
     log_variables: bool = False
     log_requests: bool = True
+    max_tokens: int = 2_000  # MAX_TOKENS: the operation is named within the token limit
 
 
 def _carrier(headers: Iterable[tuple[bytes, bytes]], fields: frozenset[bytes]) -> dict[str, str]:
@@ -60,8 +62,11 @@ class ObservabilityMiddleware:
         self.options = options or RequestOptions()
         fields = propagate.get_global_textmap().fields
         self.fields = frozenset(name.lower().encode("latin-1") for name in fields)
-        # prometheus_client's `labels()` costs more than the observation itself.
-        self._durations: dict[tuple[str | None, str | None, str], Histogram] = {}
+        # prometheus_client's `labels()` costs more than the observation itself. Keyed by
+        # the operation's name as sent (client-chosen): bounded in entries and bytes.
+        self._durations: BoundedLRU[tuple[str | None, str | None, str], Histogram] = BoundedLRU(
+            _MAX_REMEMBERED_LABELS, 256 * 1024, max_entry_bytes=1024
+        )
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -73,6 +78,7 @@ class ObservabilityMiddleware:
             scope["path"],
             document_mode=options.document_mode,
             log_variables=options.log_variables,
+            max_tokens=options.max_tokens,
         )
         token = open_request(record)
         status = 500
@@ -141,8 +147,7 @@ class ObservabilityMiddleware:
             histogram = REQUEST_DURATION.labels(
                 operation_label(labels[0]), labels[1] or "none", labels[2]
             )
-            if len(self._durations) < _MAX_REMEMBERED_LABELS:  # client-chosen names
-                self._durations[labels] = histogram
+            self._durations.put(labels, histogram)
         histogram.observe(duration)
         SQL_PER_REQUEST.observe(sql)
         if failure is None and not (self.options.log_requests and log.isEnabledFor(logging.INFO)):

@@ -13,10 +13,10 @@ graphql.operation.type and graphql.document.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from graphql import GraphQLError, parse
@@ -25,6 +25,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import Status, StatusCode
 
+from cache.bounded import BoundedLRU
 from observability import tracing
 from observability.document import document_attribute
 from observability.metrics import GRAPHQL_ERRORS
@@ -35,25 +36,48 @@ if TYPE_CHECKING:
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
 
+# The document policy's default MAX_TOKENS (limits/), for operations run without the
+# middleware's request record (the schema executed directly).
+DEFAULT_MAX_TOKENS = 2_000
+# Identified operations, remembered (clients repeat documents): by text up to
+# MAX_TEXT_KEY characters, by the text's sha256 beyond.
+MAX_TEXT_KEY = 2048
+_Key = tuple[str | bytes, str | None]
+_identified: BoundedLRU[_Key, tuple[str | None, str]] = BoundedLRU(
+    512, 2 * 1024 * 1024, max_entry_bytes=16 * 1024
+)
 
-@lru_cache(maxsize=512)
-def _identify(text: str, operation_name: str | None) -> tuple[str | None, str | None]:
-    """(name, type) of the operation `text` runs; cached, clients repeat documents."""
+
+def _identify(
+    text: str, operation_name: str | None, record: RequestRecord | None
+) -> tuple[str | None, str | None]:
+    """(name, type) of the operation `text` runs, parsed within the token limit: a
+    document over it (or one that does not parse) is named as the request names it."""
+    key: _Key = (
+        text if len(text) <= MAX_TEXT_KEY else hashlib.sha256(text.encode()).digest(),
+        operation_name,
+    )
+    found = _identified.get(key)
+    if found is not None:
+        return found
+    max_tokens = DEFAULT_MAX_TOKENS if record is None else record.max_tokens
     try:
-        operation = get_operation_ast(parse(text, no_location=True), operation_name)
+        document = parse(text, no_location=True, max_tokens=max_tokens or None)
     except GraphQLError:
         return operation_name, None
+    operation = get_operation_ast(document, operation_name)
     if operation is None:
-        return operation_name, None
-    name = operation.name.value if operation.name else None
-    return name, operation.operation.value
+        return operation_name, None  # not remembered: a name the document does not hold
+    found = (operation.name.value if operation.name else None, operation.operation.value)
+    _identified.put(key, found)
+    return found
 
 
 def note_operation(text: str | None, operation_name: str | None) -> None:
     """Name the current request's operation early (a cached response never executes)."""
     record = current_request()
     if record is not None and text:
-        record.operation_name, record.operation_type = _identify(text, operation_name)
+        record.operation_name, record.operation_type = _identify(text, operation_name, record)
 
 
 class OperationScope:
@@ -64,8 +88,10 @@ class OperationScope:
         self.span: Span | None = None
         self.errors: list[GraphQLError] | None = None  # what the client gets, set by the owner
         self._token: Any = None
-        name, operation_type = _identify(text, operation_name) if text else (operation_name, None)
         record = self.record
+        name, operation_type = (
+            _identify(text, operation_name, record) if text else (operation_name, None)
+        )
         if record is not None:
             record.operation_name = name
             record.operation_type = operation_type

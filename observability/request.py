@@ -34,6 +34,7 @@ class RequestRecord:
     # Settings the GraphQL extension needs (the schema is built once, without settings).
     document_mode: DocumentMode = "masked"
     log_variables: bool = False
+    max_tokens: int = 2_000  # MAX_TOKENS, for naming the operation (0: no limit)
 
 
 _current: ContextVar[RequestRecord | None] = ContextVar("fleetgraph_request", default=None)

@@ -44,6 +44,7 @@ class Telemetry:
             document_mode=settings.trace_graphql_document,
             log_variables=settings.log_variables,
             log_requests=settings.log_requests,
+            max_tokens=settings.max_tokens,
         )
         if tracer_provider is not None:
             return cls(tracer_provider, False, options)

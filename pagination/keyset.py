@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, literal_column, or_, tuple_
 
+from cache.bounded import BoundedLRU, client_bytes
 from pagination.args import PageRequest, page_request
 from pagination.cursor import decode_cursor, encode_cursor
 
@@ -161,7 +161,15 @@ def make_page(fetched: Sequence[RowT], ordering: Ordering, request: PageRequest)
     return Page(rows, has_next, has_previous, ordering)
 
 
-@lru_cache(maxsize=4096)  # the same arguments recur on every parent of a level
+# Validated page requests remembered: the same arguments recur on every parent of a
+# level. Cursors (at most MAX_CURSOR_LENGTH) and the ordering's tag (a leaderboard's
+# names its region) come from clients: bounded in entries and bytes.
+_RequestKey = tuple[Ordering, int | None, str | None, int | None, str | None]
+_requests: BoundedLRU[_RequestKey, PageRequest] = BoundedLRU(
+    4096, 8 * 1024 * 1024, max_entry_bytes=8 * 1024, weigh=lambda key, _: _request_bytes(key)
+)
+
+
 def request_page(
     ordering: Ordering,
     first: int | None = None,
@@ -170,4 +178,15 @@ def request_page(
     before: str | None = None,
 ) -> PageRequest:
     """Validate connection arguments (sizes, cursors) against an ordering."""
-    return page_request(first, last, ordering.decode(after), ordering.decode(before))
+    key = (ordering, first, after, last, before)
+    found = _requests.get(key)
+    if found is None:
+        found = page_request(first, last, ordering.decode(after), ordering.decode(before))
+        _requests.put(key, found)
+    return found
+
+
+def _request_bytes(key: _RequestKey) -> int:
+    """The key's text (its tag and cursors) twice: the request holds the decoded values."""
+    ordering, *arguments = key
+    return 2 * (client_bytes(ordering.tag) + client_bytes(tuple(arguments)))

@@ -4,6 +4,12 @@ Keys in the store: `<sha256>` for APQ registrations, `trusted:<id>` for
 manifest documents (each also under `trusted:<sha256 of its text>`, so
 Apollo's hash-only requests find them). Trusted mode reads only the
 `trusted:` namespace, so nothing registered through APQ is ever trusted.
+
+`resolve` only reads the store. A registration (the text with its hash) is
+written by `register`, which the HTTP view calls once the operation was
+admitted like any other (a document that parses and validates within the
+limits, its cost taken from the client's bucket): text that is not a valid
+document, or that the rate limit refused, is never stored.
 """
 
 from __future__ import annotations
@@ -92,18 +98,37 @@ class PersistedDocuments:
             return await self._counted(self._by_hash(sha))
         if not hmac.compare_digest(sha256_hex(query), sha):
             raise PersistedQueryHashMismatch()
-        if self.mode is PersistedQueriesMode.TRUSTED:
-            if not bypass and await self._lookup(TRUSTED + sha) is None:
-                note_persisted_query("refused")
-                raise PersistedQueryNotAllowed()
-            return query
+        trusted = self.mode is PersistedQueriesMode.TRUSTED
+        if trusted and not bypass and await self._lookup(TRUSTED + sha) is None:
+            note_persisted_query("refused")
+            raise PersistedQueryNotAllowed()
+        return query  # APQ: registered by `register` once the operation is admitted
+
+    def registers(self, query: str | None, extensions: Mapping[str, Any] | None) -> bool:
+        """Whether a request `resolve` accepted registers its text: APQ mode, and the
+        text sent with its hash."""
+        return (
+            self.mode is PersistedQueriesMode.APQ
+            and query is not None
+            and isinstance((extensions or {}).get("persistedQuery"), Mapping)
+        )
+
+    async def register(self, query: str, extensions: Mapping[str, Any] | None) -> None:
+        """Store an admitted request's text under its hash (fails open: a store that
+        is down skips it, and the client sends the text again next time)."""
+        if not self.registers(query, extensions):
+            return
+        persisted = (extensions or {})["persistedQuery"]
+        claimed = persisted.get("sha256Hash")
+        sha = sha256_hex(query)
+        if not isinstance(claimed, str) or not hmac.compare_digest(sha, claimed.lower()):
+            return  # `resolve` refused it already
         try:
             await self.store.put(sha, query)
         except StoreUnavailable as exc:
             log.warning("persisted query not registered (store unavailable: %s)", exc.reason)
         else:
             note_persisted_query("registered")
-        return query
 
     @staticmethod
     async def _counted(lookup: Awaitable[str]) -> str:

@@ -17,9 +17,11 @@ def create_store(settings: Settings, *, timeout: float | None = None) -> Documen
             settings.redis_url,
             prefix=settings.persisted_queries_key_prefix,
             timeout=timeout or settings.persisted_queries_redis_timeout,
-            ttl_seconds=settings.persisted_queries_ttl_seconds,
+            ttl_seconds=settings.persisted_queries_ttl_seconds or None,  # 0: never
         )
-    return InProcessStore(settings.persisted_queries_max_entries)
+    return InProcessStore(
+        settings.persisted_queries_max_entries, settings.persisted_queries_max_bytes
+    )
 
 
 async def open_documents(settings: Settings) -> PersistedDocuments:

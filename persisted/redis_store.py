@@ -15,6 +15,7 @@ from observability.tracing import redis_span
 from persisted.store import StoreUnavailable
 
 DEFAULT_PREFIX = "fleetgraph:pq:"
+DEFAULT_TTL_SECONDS = 30 * 24 * 3600  # registrations not used again in 30 days go
 _LOAD_CHUNK = 500
 
 
@@ -32,7 +33,8 @@ class RedisStore:
 
     Every operation is bounded by `timeout` seconds and never retried: a
     request must not wait on a Redis that is down; the caller fails open.
-    Registrations expire after `ttl_seconds` if set; manifest documents never.
+    Registrations expire after `ttl_seconds` (None: never), so what anonymous
+    clients register does not accumulate forever; manifest documents never.
     """
 
     def __init__(
@@ -41,7 +43,7 @@ class RedisStore:
         *,
         prefix: str = DEFAULT_PREFIX,
         timeout: float = 0.25,
-        ttl_seconds: int | None = None,
+        ttl_seconds: int | None = DEFAULT_TTL_SECONDS,
     ) -> None:
         self.client = client
         self.prefix = prefix
@@ -55,7 +57,7 @@ class RedisStore:
         *,
         prefix: str = DEFAULT_PREFIX,
         timeout: float = 0.25,
-        ttl_seconds: int | None = None,
+        ttl_seconds: int | None = DEFAULT_TTL_SECONDS,
     ) -> RedisStore:
         client = redis_client(url, timeout=timeout, decode_responses=True)
         return cls(client, prefix=prefix, timeout=timeout, ttl_seconds=ttl_seconds)

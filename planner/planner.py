@@ -2,19 +2,20 @@
 
 `Planner.execute` answers a request's data, or raises `Unplannable` /
 `NeedsReference` so the caller hands the request to the reference executor.
-Plans are cached in a bounded LRU keyed by document hash, operation name,
-the values of the variables @skip/@include read, and the viewer's scope.
+Plans are cached in an LRU keyed by document hash, operation name, the
+values of the variables @skip/@include read, and the viewer's scope, bounded
+in plans and in bytes (a plan weighs about what its document does).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphql import GraphQLError, GraphQLSchema
 from graphql.execution.values import VariableValues, get_variable_values
 
+from cache.bounded import BoundedLRU, client_bytes
 from planner import reasons
 from planner.execute import NeedsReference, Run
 from planner.plan import (
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 
 _OPERATION = "planner.operation"
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+DEFAULT_MAX_PLAN_BYTES = 64 * 1024 * 1024
+# Coerced variables remembered: values are the client's, so a request whose
+# variables weigh more than this is coerced every time rather than kept.
+MAX_COERCED_BYTES = 8 * 1024 * 1024
+MAX_COERCED_ENTRY_BYTES = 4 * 1024
 
 
 class Bound(NamedTuple):
@@ -42,12 +48,27 @@ class Bound(NamedTuple):
 
 
 class Planner:
-    def __init__(self, schema: GraphQLSchema, registry: Registry, *, maxsize: int = 1024) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        registry: Registry,
+        *,
+        maxsize: int = 1024,
+        max_bytes: int = DEFAULT_MAX_PLAN_BYTES,
+    ) -> None:
         self.schema = schema
         self.registry = registry
         self.maxsize = maxsize
-        self._plans: OrderedDict[Hashable, OperationPlan | Unplannable] = OrderedDict()
-        self._coerced: dict[Hashable, VariableValues | list[GraphQLError]] = {}
+        # A plan weighs its key's text plus its document's weight, which its size follows.
+        self._plans: BoundedLRU[Hashable, OperationPlan | Unplannable] = BoundedLRU(
+            maxsize, max_bytes
+        )
+        self._coerced: BoundedLRU[Hashable, VariableValues | list[GraphQLError]] = BoundedLRU(
+            maxsize * 4,
+            MAX_COERCED_BYTES,
+            max_entry_bytes=MAX_COERCED_ENTRY_BYTES,
+            weigh=_coerced_bytes,
+        )
 
     def __len__(self) -> int:
         return len(self._plans)
@@ -90,7 +111,7 @@ class Planner:
         variables: Mapping[str, Any] | None,
     ) -> VariableValues | list[GraphQLError]:
         """The operation's coerced variables; remembered when they are all scalars
-        (clients resend the same ids), a bounded FIFO of results nobody mutates."""
+        (clients resend the same ids) and light, in an LRU of results nobody mutates."""
         # With each value's type: True == 1 == 1.0 as keys, not as GraphQL input.
         items = tuple((name, type(value), value) for name, value in (variables or {}).items())
         key = None
@@ -103,9 +124,7 @@ class Planner:
             self.schema, operation.variable_definitions or (), dict(variables or {})
         )
         if key is not None:
-            if len(self._coerced) >= self.maxsize * 4:
-                del self._coerced[next(iter(self._coerced))]
-            self._coerced[key] = coerced
+            self._coerced.put(key, coerced)
         return coerced
 
     async def run(self, context: Context, bound: Bound) -> Run:
@@ -126,7 +145,8 @@ class Planner:
                 found = exc
             else:
                 found = (operation, directive_variables(prepared.document))
-            prepared.derived[key] = found
+            if name is None or not isinstance(found, Unplannable):
+                prepared.derived[key] = found  # a name the document lacks is not kept
         if isinstance(found, Unplannable):
             raise found
         return found
@@ -143,11 +163,7 @@ class Planner:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._build(prepared, operation_name, variables, is_admin)
-            self._plans[key] = plan
-            if len(self._plans) > self.maxsize:
-                self._plans.popitem(last=False)
-        else:
-            self._plans.move_to_end(key)
+            self._plans.put(key, plan, client_bytes(key) + prepared.weight)
         if isinstance(plan, Unplannable):
             raise plan
         return plan
@@ -166,6 +182,13 @@ class Planner:
             return builder.operation(operation)
         except Unplannable as exc:
             return exc
+
+
+def _coerced_bytes(key: Hashable, coerced: VariableValues | list[GraphQLError]) -> int:
+    """The key's values (coerced scalars are the same objects); errors quote them."""
+    if isinstance(coerced, list):
+        return client_bytes(key) + sum(client_bytes(error.message) for error in coerced)
+    return client_bytes(key)
 
 
 __all__ = ["Bound", "NeedsReference", "Planner", "Unplannable"]

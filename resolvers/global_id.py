@@ -41,12 +41,20 @@ def id_encoder(type_name: str) -> Callable[[int], str]:
     return encode
 
 
+# The longest id a valid one can be ("SafetyEvent:2147483647" in base64 is 32).
+MAX_GLOBAL_ID_LENGTH = 64
+
+
 # Clients send the same ids again and again (a driver page, then its details): a hit
-# is a dict lookup (0.05 us) where decoding and checking cost 0.66 us. Bounded: ids come from
-# clients. Refusals raise, so they are never cached.
+# is a dict lookup (0.05 us) where decoding and checking cost 0.66 us. Ids come from
+# clients: refusals raise, so they are never cached, and a valid id is at most
+# MAX_GLOBAL_ID_LENGTH characters, so the cache holds at most 4096 short strings
+# (functools' C cache, not cache/bounded.py: this is per id, on the hottest path).
 @lru_cache(maxsize=4096)
 def decode_id(global_id: str) -> tuple[str, int]:
     """(type name, pk); InvalidId when malformed or of an unknown type."""
+    if len(global_id) > MAX_GLOBAL_ID_LENGTH:
+        raise InvalidId(f"malformed id {echo(global_id)!r}")
     try:
         text = base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8")
         type_name, _, raw_pk = text.partition(":")

@@ -58,3 +58,15 @@ async def test_introspection_setting_overrides_the_environment(small_db_url: str
     async with app_client(small_db_url, environment="production", introspection=True) as http:
         body = (await http.post("/graphql", json=SCHEMA_QUERY)).json()
         assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_a_syntax_error_quoting_a_long_string_is_shaped_short(
+    production: httpx.AsyncClient,
+) -> None:
+    # graphql-core quotes the whole token; shaping scans a capped prefix of it
+    # (tests/gql/test_http_errors.py pins the bound), and echoes 40 characters.
+    document = '{ "' + " " * 32_000 + '" }'
+    body = (await production.post("/graphql", json={"query": document})).json()
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert error["message"] == "Syntax Error: Expected Name, found String '" + " " * 40 + "…'"

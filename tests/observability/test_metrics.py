@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from observability.middleware import ObservabilityMiddleware
+from observability.request import RequestRecord
 from tests.observability.app import traced_app
 from tests.observability.scrape import scrape, value
 
@@ -86,3 +88,21 @@ async def test_database_pool_gauges(seeded_db_url: str) -> None:
     assert ("fleetgraph_db_pool_in_use", frozenset({("pool", "writes")})) in samples or (
         seeded_db_url.startswith("sqlite")
     )
+
+
+def test_remembered_duration_labels_are_bounded_in_bytes() -> None:
+    async def app(scope: object, receive: object, send: object) -> None:
+        return None
+
+    middleware = ObservabilityMiddleware(app)
+    durations = middleware._durations
+    for i in range(300):  # operation names as sent: the client's
+        record = RequestRecord("POST", "/graphql", operation_name=f"{i}" + "n" * 95_000)
+        middleware._report(record, 200, 0.001, 0, None, None)
+        assert durations.bytes <= durations.max_bytes
+    assert len(durations) == 0  # each heavier than a remembered label may be
+    for i in range(2_000):  # over 64 characters: labelled "other", not a new series
+        record = RequestRecord("POST", "/graphql", operation_name=f"Op{i}" + "x" * 70)
+        middleware._report(record, 200, 0.001, 0, None, None)
+    assert len(durations) <= durations.max_entries
+    assert durations.bytes <= durations.max_bytes

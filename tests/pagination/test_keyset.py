@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import column
 
-from pagination import Ordering, PageRequest, make_page
+from pagination import Ordering, PageRequest, encode_cursor, make_page, request_page
+from pagination.keyset import _requests
 
 ORDERING = Ordering("T:A", (column("id"),), ("id",), (int,), False)
 
@@ -47,3 +48,15 @@ def test_cursor_round_trips_through_the_ordering() -> None:
 
     cursor = make_page([Row()], ORDERING, PageRequest(1, False, None, None)).cursor(Row())
     assert ORDERING.decode(cursor) == (42,)
+
+
+def test_remembered_page_requests_are_bounded_in_bytes() -> None:
+    for i in range(500):  # a leaderboard's tag names its region: the client's text
+        ordering = Ordering(f"T:{i}:" + "r" * 20_000, (column("id"),), ("id",), (int,), False)
+        assert request_page(ordering, 5).limit == 5
+        assert (ordering, 5, None, None, None) not in _requests
+    for i in range(5_000):
+        cursor = encode_cursor("T:A", [i])
+        assert request_page(ORDERING, 3, cursor).after == (i,)
+        assert _requests.bytes <= _requests.max_bytes
+    assert len(_requests) <= _requests.max_entries

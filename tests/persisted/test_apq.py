@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from config import Settings
+from gql.app import create_app
 from persisted import sha256_hex
 from tests.persisted.client import (
     QUERY,
@@ -96,3 +105,65 @@ async def test_off_mode_answers_not_supported(seeded_db_url: str) -> None:
         assert response.json()["errors"][0]["message"] == "PersistedQueryNotSupported"
         assert code_of(response) == "PERSISTED_QUERY_NOT_SUPPORTED"
         assert_ran(await http.post("/graphql", json={"query": QUERY}))
+
+
+@asynccontextmanager
+async def serving_app(settings: Settings) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    """`serving`, with the app (its store) at hand."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+    ):
+        yield app, http
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("x" * 80_000, "GRAPHQL_PARSE_FAILED"),  # 80 KB of not GraphQL, its hash matching
+        ("{ activeSeason { nope } }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ " + "activeSeason { name } " * 500 + "}", "TOO_MANY_TOKENS"),
+    ],
+)
+async def test_only_valid_documents_are_registered(
+    seeded_db_url: str, text: str, code: str
+) -> None:
+    async with serving_app(settings_for(seeded_db_url)) as (app, http):
+        response = await http.post("/graphql", json=with_query(text))
+        assert (response.status_code, code_of(response)) == (200, code)  # the usual error
+        assert len(app.state.persisted.store) == 0
+        again = await http.post("/graphql", json=hash_only(text))
+        assert code_of(again) == "PERSISTED_QUERY_NOT_FOUND"
+
+
+async def test_registrations_are_charged_like_requests(seeded_db_url: str) -> None:
+    other = "query Other { activeSeason { id } }"
+    limited = settings_for(
+        seeded_db_url,
+        rate_limit_enabled=True,
+        rate_limit_bucket_size=1,  # one object: QUERY's cost
+        rate_limit_restore_rate=0.001,
+    )
+    async with serving_app(limited) as (app, http):
+        registered = await http.post("/graphql", json=with_query())
+        assert_ran(registered)
+        cost = registered.json()["extensions"]["cost"]
+        assert (cost["requested"], cost["throttle"]["remaining"]) == (1, 0)
+        refused = await http.post("/graphql", json=with_query(other))
+        assert (refused.status_code, code_of(refused)) == (429, "THROTTLED")
+        store = app.state.persisted.store
+        assert len(store) == 1
+        assert await store.get(sha256_hex(QUERY)) == QUERY
+        assert await store.get(sha256_hex(other)) is None
+
+
+async def test_a_registration_runs_rather_than_hits_the_response_cache(seeded_db_url: str) -> None:
+    async with serving_app(settings_for(seeded_db_url)) as (app, http):
+        assert_ran(await http.post("/graphql", json={"query": QUERY}))  # now cached
+        registered = await http.post("/graphql", json=with_query())
+        assert_ran(registered)
+        assert registered.json()["extensions"]["cache"]["reason"] == "registration"
+        assert_ran(await http.post("/graphql", json=hash_only()))
+        assert len(app.state.persisted.store) == 1

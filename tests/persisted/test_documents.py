@@ -26,6 +26,8 @@ async def test_plain_query_untouched() -> None:
 async def test_register_then_resolve_by_hash_and_document_id() -> None:
     documents = PersistedDocuments(InProcessStore())
     assert await documents.resolve(query=QUERY, extensions=APQ) == QUERY
+    assert documents.registers(QUERY, APQ)
+    await documents.register(QUERY, APQ)  # the view's, once the operation was admitted
     assert await documents.resolve(query=None, extensions=APQ) == QUERY
     document_id = f"sha256:{sha256_hex(QUERY)}"
     assert await documents.resolve(query=None, extensions=None, document_id=document_id) == QUERY
@@ -53,7 +55,7 @@ async def test_loaded_ids_resolve_in_apq_mode_too() -> None:
 
 async def test_registered_hash_is_not_a_document_id() -> None:
     documents = PersistedDocuments(InProcessStore())
-    await documents.resolve(query=QUERY, extensions=APQ)
+    await documents.register(QUERY, APQ)
     with pytest.raises(PersistedQueryNotFound):
         await documents.resolve(query=None, extensions=None, document_id=sha256_hex(QUERY))
 

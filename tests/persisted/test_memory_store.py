@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from persisted import InProcessStore
+from config import Settings
+from persisted import InProcessStore, create_store
 
 
 async def test_get_put() -> None:
@@ -37,3 +38,22 @@ async def test_loaded_documents_are_pinned() -> None:
 def test_refuses_an_empty_bound() -> None:
     with pytest.raises(ValueError):
         InProcessStore(max_entries=0)
+
+
+async def test_registrations_are_bounded_in_bytes() -> None:
+    store = InProcessStore(max_entries=10_000, max_bytes=1024 * 1024)
+    await store.load({"trusted:t": "{ t }"})
+    for i in range(100):  # 10,000 x 100 KB was allowed before the byte bound
+        await store.put(f"r{i}", f"{{ r{i} }}" + " " * 100_000)
+        assert store.bytes <= 1024 * 1024
+    assert len(store) <= 1 + 10
+    assert await store.get("r99") is not None
+    assert await store.get("trusted:t") == "{ t }"  # manifest documents are never evicted
+
+
+def test_the_byte_bound_is_a_setting() -> None:
+    settings = Settings(persisted_queries_max_bytes=2048)
+    store = create_store(settings)
+    assert isinstance(store, InProcessStore)
+    assert store.max_bytes == 2048
+    assert create_store(Settings()).max_bytes == 64 * 1024 * 1024  # type: ignore[attr-defined]

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import time
 
-from persisted import RedisStore
+from redis.asyncio import Redis
+
+from config import Settings
+from persisted import RedisStore, create_store, sha256_hex
 from tests.persisted.client import (
     QUERY,
     assert_ran,
@@ -55,3 +58,24 @@ async def test_redis_down_in_trusted_mode_fails_closed(seeded_db_url: str) -> No
             503,
             "PERSISTED_QUERY_STORE_UNAVAILABLE",
         )
+
+
+async def test_registrations_expire_by_default(
+    seeded_db_url: str, redis_store: RedisStore, redis_prefix: str
+) -> None:
+    settings = settings_for(
+        seeded_db_url, redis_url=redis_url(), persisted_queries_key_prefix=redis_prefix
+    )
+    async with serving(settings) as http:
+        assert_ran(await http.post("/graphql", json=with_query()))
+    async with Redis.from_url(redis_url()) as client:
+        ttl = await client.ttl(f"{redis_prefix}{sha256_hex(QUERY)}")
+    assert 29 * 86400 < ttl <= 30 * 86400  # PERSISTED_QUERIES_TTL_SECONDS: 30 days
+
+
+async def test_a_ttl_of_zero_means_never() -> None:
+    store = create_store(Settings(redis_url=redis_url(), persisted_queries_ttl_seconds=0))
+    try:
+        assert isinstance(store, RedisStore) and store.ttl_seconds is None
+    finally:
+        await store.close()

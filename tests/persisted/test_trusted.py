@@ -100,7 +100,7 @@ async def test_apq_registrations_are_never_trusted() -> None:
     """Documents registered through APQ live outside the `trusted:` namespace."""
     store = InProcessStore()
     apq = PersistedDocuments(store)
-    await apq.resolve(query=OTHER, extensions=with_query(OTHER)["extensions"])
+    await apq.register(OTHER, with_query(OTHER)["extensions"])
     strict = PersistedDocuments(store, mode=PersistedQueriesMode.TRUSTED)
     with pytest.raises(PersistedQueryNotFound):
         await strict.resolve(query=None, extensions=hash_only(OTHER)["extensions"])

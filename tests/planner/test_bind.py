@@ -7,7 +7,7 @@ import pytest
 from compat.strawberry import graphql_schema
 from gql.planned import FIELD_REGISTRY
 from gql.schema import build_schema, document_cache
-from planner import Planner, Unplannable
+from planner import Planner, Unplannable, reasons
 
 QUERY = "query($n: Int, $id: ID!) { driver(id: $id) { trips(first: $n) { totalCount } } }"
 
@@ -44,3 +44,31 @@ def test_structured_values_are_coerced_every_time(
     second = planner.bind(prepared, None, variables, is_admin=False)  # type: ignore[arg-type]
     assert first.variables is not second.variables
     assert first.variables.coerced == second.variables.coerced
+
+
+def test_remembered_variables_are_bounded_in_bytes() -> None:
+    schema = build_schema()
+    planner = Planner(graphql_schema(schema), FIELD_REGISTRY, maxsize=8)  # 32 coerced entries
+    prepared = document_cache(schema).prepare(QUERY)
+    for i in range(100):  # ids are the client's: heavy ones are coerced every time
+        heavy = {"n": 1, "id": f"{i}" + "x" * 50_000}
+        planner.bind(prepared, None, heavy, is_admin=False)
+    assert len(planner._coerced) == 0 and planner._coerced.bytes == 0
+    for i in range(500):
+        light = {"n": i, "id": "RHJpdmVyOjE=" + "=" * (i % 7)}
+        planner.bind(prepared, None, light, is_admin=False)
+    assert len(planner._coerced) <= 32
+    assert 0 < planner._coerced.bytes <= planner._coerced.max_bytes
+
+
+def test_an_unknown_operation_name_is_not_remembered() -> None:
+    schema = build_schema()
+    planner = Planner(graphql_schema(schema), FIELD_REGISTRY)
+    prepared = document_cache(schema).prepare("query Known { seasons(first: 1) { totalCount } }")
+    for i in range(60):
+        with pytest.raises(Unplannable, match=reasons.UNKNOWN_OPERATION):
+            planner.bind(prepared, f"{i}" + "n" * 95_000, None, is_admin=False)
+    assert all(len(key) < 100 for key in prepared.derived)
+    planner.bind(prepared, "Known", None, is_admin=False)
+    assert len(planner) == 1
+    assert planner._plans.bytes >= prepared.weight

@@ -1,0 +1,39 @@
+"""The process's parse/validate cache: bounded in documents and in bytes."""
+
+from __future__ import annotations
+
+import sys
+
+from compat.strawberry import graphql_schema
+from gql.documents import TOKEN_BYTES, DocumentCache
+from gql.schema import build_schema
+
+
+def _cache(**bounds: int) -> DocumentCache:
+    return DocumentCache(graphql_schema(build_schema()), max_tokens=2_000, **bounds)
+
+
+def test_a_document_weighs_its_text_and_its_tokens() -> None:
+    cache = _cache()
+    text = "query Q { activeSeason { name } }"  # 8 tokens, and <SOF>, <EOF>
+    prepared = cache.prepare(text)
+    assert prepared.weight == sys.getsizeof(text) + TOKEN_BYTES * 10
+    broken = cache.prepare("{ " * 50_000)
+    assert broken.weight >= sys.getsizeof("{ " * 50_000) and broken.errors
+    assert cache.bytes == prepared.weight + broken.weight
+
+
+def test_large_texts_keep_the_cache_under_its_bytes() -> None:
+    cache = _cache(maxsize=1024, max_bytes=1024 * 1024)
+    for i in range(200):  # 200 valid documents of 50 KB (a long string literal each)
+        text = f'query Q{i} {{ driver(id: "{"x" * 50_000}") {{ id }} }}'
+        assert cache.prepare(text).is_valid
+        assert cache.bytes <= 1024 * 1024
+    assert 0 < len(cache) <= 20
+
+
+def test_a_document_heavier_than_the_bound_is_prepared_but_not_kept() -> None:
+    cache = _cache(max_bytes=10_000)
+    text = "{ activeSeason { name } }" + " " * 20_000
+    assert cache.prepare(text).is_valid
+    assert len(cache) == 0 and cache.bytes == 0
