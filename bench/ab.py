@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import statistics
+import subprocess
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -86,11 +87,20 @@ def measure(
     return results
 
 
-def report(argv: list[str], label: str, results: dict[str, Rounds]) -> str:
+def _commit(root: Path) -> str:
+    found = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+    )
+    return found.stdout.strip() or "unknown"
+
+
+def report(argv: list[str], label: str, builds: dict[str, Path], results: dict[str, Rounds]) -> str:
     lines = [
         f"## Paired A/B — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC" + (f": {label}" if label else ""),
         "",
         f"- Command: `.venv/bin/python bench/ab.py {shlex.join(argv)}`",
+        *(f"- {name}: `{root}` at {_commit(root)}" for name, root in builds.items()),
+        f"- Machine: {run._cpu()}; load average after: {run.loadavg()}",
         "",
         "| op | A CPU ms/req (rounds) | B CPU ms/req (rounds) | A median | B median "
         "| B vs A CPU | A req/s | B req/s |",
@@ -111,12 +121,13 @@ def main(argv: list[str]) -> int:
     args, rest = _arguments(argv)
     opts = run.parse_options(rest)
     extra_env = dict(item.split("=", 1) for item in args.env)
+    builds = {"A": args.a, "B": args.b}
     try:
-        results = measure(opts, {"A": args.a, "B": args.b}, extra_env)
+        results = measure(opts, builds, extra_env)
     except run.BenchError as exc:
         print(f"ab: invalid run: {exc}", file=sys.stderr)
         return 2
-    print(report(argv, args.label, results))
+    print(report(argv, args.label, builds, results))
     return 0
 
 
