@@ -63,6 +63,7 @@ def main() -> int:
     parser.add_argument("--uv", default=shutil.which("uv") or "uv", help="the uv executable")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
+    uv = str(Path(args.uv).resolve()) if os.sep in args.uv else args.uv  # steps run elsewhere
 
     work = Path(tempfile.mkdtemp(prefix="fleetgraph-upgrade-"))
     source, venv = work / "src", work / "venv"
@@ -74,13 +75,13 @@ def main() -> int:
     }
     try:
         copy_checkout(source)
-        if not run("resolve", [args.uv, "lock", "--upgrade"], source, env):
+        if not run("resolve", [uv, "lock", "--upgrade"], source, env):
             print("\nupgrade-check: FAILED (the ranges do not resolve)")
             return 1
         changes = version_changes(
             locked_versions(ROOT / "uv.lock"), locked_versions(source / "uv.lock")
         )
-        install = [args.uv, "sync", "--locked", "--extra", "dev", "--python", sys.executable]
+        install = [uv, "sync", "--locked", "--extra", "dev", "--python", sys.executable]
         steps = [
             ("install", install),
             ("ruff check", [str(venv / "bin/ruff"), "check", "."]),
