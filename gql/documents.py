@@ -5,7 +5,9 @@ bounded LRU keyed by the text. Both executors read it (the reference
 executor through the `CachedDocuments` Strawberry extension, the planner
 directly), and so do the response cache (its key uses `PreparedDocument.sha256`)
 and persisted queries: a persisted hit resolves to a text already here, so it
-skips parse and validate.
+skips parse and validate. Each prepared document keeps its collected
+selections (`PreparedDocument.selections`, selections/), so every walker of
+its selections shares one memoized, budgeted collection.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from selections import DEFAULT_MAX_STEPS, DocumentSelections
+
 DEFAULT_MAX_DOCUMENTS = 1024
 OFFLOAD_CHARS = 2_000  # texts this long or longer are prepared off the event loop
 
@@ -40,6 +44,8 @@ class PreparedDocument:
     sha256: str
     document: DocumentNode | None  # None when the text does not parse
     errors: tuple[GraphQLError, ...]  # syntax error or validation errors; empty when valid
+    # Its operations' collected selections, memoized (under its cache's budget).
+    selections: DocumentSelections = field(compare=False, repr=False)
     # Free slots for consumers that derive per-document data (plans, cost, cache hints).
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -61,6 +67,7 @@ class DocumentCache:
         max_tokens: int | None = None,
         max_errors: int | None = None,
         hide_suggestions: bool = False,
+        max_selection_steps: int = DEFAULT_MAX_STEPS,
     ) -> None:
         self.schema = schema
         self.maxsize = maxsize
@@ -70,10 +77,15 @@ class DocumentCache:
         self.max_tokens = max_tokens or None
         self.max_errors = max_errors
         self.hide_suggestions = hide_suggestions
+        self.max_selection_steps = max_selection_steps
         self._entries: OrderedDict[str, PreparedDocument] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def peek(self, text: str) -> PreparedDocument | None:
+        """The prepared document of `text` if it is cached (not prepared otherwise)."""
+        return self._entries.get(text)
 
     def prepare(self, text: str) -> PreparedDocument:
         entry = self._entries.get(text)
@@ -112,7 +124,8 @@ class DocumentCache:
         try:
             document = parse(text, max_tokens=self.max_tokens)
         except GraphQLError as error:
-            return PreparedDocument(text, sha256, None, (_coded_syntax_error(error),))
+            selections = DocumentSelections(self.schema, None, self.max_selection_steps)
+            return PreparedDocument(text, sha256, None, (_coded_syntax_error(error),), selections)
         errors: list[GraphQLError] = []
         if self.limit_rules:
             errors = validate(self.schema, document, self.limit_rules, max_errors=self.max_errors)
@@ -124,7 +137,8 @@ class DocumentCache:
                 max_errors=self.max_errors,
                 hide_suggestions=self.hide_suggestions,
             )
-        return PreparedDocument(text, sha256, document, tuple(errors))
+        selections = DocumentSelections(self.schema, document, self.max_selection_steps)
+        return PreparedDocument(text, sha256, document, tuple(errors), selections)
 
 
 def _coded_syntax_error(error: GraphQLError) -> GraphQLError:

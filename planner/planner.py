@@ -12,18 +12,12 @@ from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from graphql import GraphQLError, GraphQLSchema
+from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues, get_variable_values
 
 from planner.execute import NeedsReference, Run
-from planner.plan import (
-    OperationPlan,
-    PlanBuilder,
-    Registry,
-    Unplannable,
-    directive_variables,
-    find_operation,
-)
+from planner.plan import OperationPlan, PlanBuilder, Registry, Scans, Unplannable, find_operation
+from selections import SelectionTooComplex
 
 if TYPE_CHECKING:
     from gql.context import Context
@@ -41,10 +35,18 @@ class Bound(NamedTuple):
 
 
 class Planner:
-    def __init__(self, schema: GraphQLSchema, registry: Registry, *, maxsize: int = 1024) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        registry: Registry,
+        *,
+        maxsize: int = 1024,
+        scans: Scans | None = None,
+    ) -> None:
         self.schema = schema
         self.registry = registry
         self.maxsize = maxsize
+        self.scans = scans  # how plans price aggregates for the cost (`PlanBuilder`)
         self._plans: OrderedDict[Hashable, OperationPlan | Unplannable] = OrderedDict()
         self._coerced: dict[Hashable, VariableValues | list[GraphQLError]] = {}
 
@@ -73,12 +75,12 @@ class Planner:
         """The operation's plan with the request's coerced variables, or `Unplannable`."""
         if not prepared.is_valid or prepared.document is None:
             raise Unplannable("invalid document")
-        operation, switches = self._operation(prepared, operation_name)
+        operation = self._operation(prepared, operation_name)
         coerced = self._coerce(prepared, operation_name, operation, variables)
         if isinstance(coerced, list):
             raise Unplannable("variables do not coerce")
-        flags = tuple(bool(coerced.coerced.get(name)) for name in switches)
-        plan = self._plan(prepared, operation_name, flags, is_admin, coerced.coerced)
+        flags = prepared.selections.flags(coerced.coerced)
+        plan = self._plan(prepared, operation_name, operation, flags, is_admin)
         return Bound(plan, coerced)
 
     def _coerce(
@@ -112,36 +114,33 @@ class Planner:
         await run.execute(bound.plan)
         return run
 
-    def _operation(
-        self, prepared: PreparedDocument, name: str | None
-    ) -> tuple[Any, tuple[str, ...]]:
+    def _operation(self, prepared: PreparedDocument, name: str | None) -> OperationDefinitionNode:
         key = f"{_OPERATION}:{name}"
         found = prepared.derived.get(key)
         if found is None:
             assert prepared.document is not None
             try:
-                operation = find_operation(prepared.document, name)
+                found = find_operation(prepared.document, name)
             except Unplannable as exc:
                 found = exc
-            else:
-                found = (operation, directive_variables(prepared.document))
             prepared.derived[key] = found
         if isinstance(found, Unplannable):
             raise found
+        assert isinstance(found, OperationDefinitionNode)
         return found
 
     def _plan(
         self,
         prepared: PreparedDocument,
         operation_name: str | None,
-        flags: tuple[bool, ...],
+        operation: OperationDefinitionNode,
+        flags: tuple[bool, ...] | None,
         is_admin: bool,
-        variables: Mapping[str, Any],
     ) -> OperationPlan:
         key = (prepared.sha256, operation_name, flags, is_admin)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._build(prepared, operation_name, variables, is_admin)
+            plan = self._build(prepared, operation, flags, is_admin)
             self._plans[key] = plan
             if len(self._plans) > self.maxsize:
                 self._plans.popitem(last=False)
@@ -154,15 +153,16 @@ class Planner:
     def _build(
         self,
         prepared: PreparedDocument,
-        operation_name: str | None,
-        variables: Mapping[str, Any],
+        operation: OperationDefinitionNode,
+        flags: tuple[bool, ...] | None,
         is_admin: bool,
     ) -> OperationPlan | Unplannable:
-        assert prepared.document is not None
-        operation, _ = self._operation(prepared, operation_name)
-        builder = PlanBuilder(self.schema, self.registry, prepared.document, variables, is_admin)
         try:
-            return builder.operation(operation)
+            collected = prepared.selections.collect(operation, flags)
+            builder = PlanBuilder(self.schema, self.registry, is_admin, self.scans)
+            return builder.operation(collected)
+        except SelectionTooComplex:  # the limits guard refuses it
+            return Unplannable("selection too complex")
         except Unplannable as exc:
             return exc
 
