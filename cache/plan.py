@@ -1,10 +1,11 @@
 """What the response cache needs to know about one operation, computed once.
 
-For a (document, operation name) pair: whether it may be cached at all,
-its max age and scope from the hints of every selected field and type, and
-the tags it carries whatever the data (list tags, bare type tags for
-objects selected without `id`). Per request only the id arguments of root
-fields are decoded (`request_tags`). Stored in `PreparedDocument.derived`.
+For an operation's collected selections (selections/, after the limits
+guard's document checks): whether it may be cached at all, its max age and
+scope from the hints of every selected field and type, and the tags it
+carries whatever the data (list tags, bare type tags for objects selected
+without `id`). Per request only the id arguments of root fields are decoded
+(`request_tags`). Kept with the collected operation (`derived`).
 """
 
 from __future__ import annotations
@@ -14,34 +15,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLInterfaceType,
-    GraphQLObjectType,
+    GraphQLNamedType,
     GraphQLSchema,
     GraphQLUnionType,
-    InlineFragmentNode,
     ListValueNode,
     OperationType,
-    SelectionSetNode,
     StringValueNode,
     ValueNode,
     VariableNode,
     get_named_type,
-    get_operation_ast,
-    is_composite_type,
 )
 
 from cache.hints import CacheHint, Scope
 from cache.schema_hints import SchemaHints
 from cache.walk import id_tag
+from selections import CollectedField, CollectedObject, CollectedOperation
 
 _INTROSPECTION = frozenset({"__schema", "__type"})
 _ID_ARGUMENTS = frozenset({"id", "ids"})
 _UNBOUNDED = 2**31  # no field has bounded the max age yet
-Parent = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,21 +58,16 @@ class CachePlan:
 def plan_operation(
     schema: GraphQLSchema,
     hints: SchemaHints,
-    document: DocumentNode,
-    operation_name: str | None,
+    collected: CollectedOperation,
     default_max_age: int,
 ) -> CachePlan:
-    operation = get_operation_ast(document, operation_name)
-    if operation is None:
-        return CachePlan(bypass="no operation")
-    if operation.operation is not OperationType.QUERY:
-        return CachePlan(bypass=operation.operation.value)
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    walk = _Walk(schema, hints, fragments, default_max_age, _UNBOUNDED)
-    assert schema.query_type is not None
-    walk.selections(operation.selection_set, schema.query_type, root=True)
+    """The plan of an operation's selections (collected with every @skip/@include
+    condition on a variable holding: the hints of all it may select)."""
+    if collected.operation.operation is not OperationType.QUERY:
+        return CachePlan(bypass=collected.operation.operation.value)
+    walk = _Walk(schema, hints, default_max_age, _UNBOUNDED)
+    if collected.root is not None:
+        walk.selections(collected.root, root=True)
     if walk.introspection:
         return CachePlan(bypass="introspection")
     max_age = default_max_age if walk.max_age == _UNBOUNDED else walk.max_age
@@ -93,7 +81,6 @@ def plan_operation(
 class _Walk:
     schema: GraphQLSchema
     hints: SchemaHints
-    fragments: dict[str, FragmentDefinitionNode]
     default: int
     max_age: int
     private: bool = False
@@ -101,45 +88,45 @@ class _Walk:
     tags: set[str] = field(default_factory=set)
     id_arguments: list[ValueNode] = field(default_factory=list)
 
-    def selections(self, selection_set: SelectionSetNode, parent: Parent, root: bool) -> None:
-        for node, owner in self._fields(selection_set, parent):
-            name = node.name.value
+    def selections(self, selected: CollectedObject, root: bool) -> None:
+        owner = selected.type
+        for found in selected.fields.values():
+            name = found.name
             if name in _INTROSPECTION:
                 self.introspection = True
                 continue
-            fields = {} if isinstance(owner, GraphQLUnionType) else owner.fields
-            definition = fields.get(name)
-            if definition is None:  # __typename
+            if name == "__typename":
                 continue
-            returned = get_named_type(definition.type)
             declared = self.hints.fields.get((owner.name, name))
             self._apply(declared)
             if root:
                 self.id_arguments += [
-                    a.value for a in node.arguments or () if a.name.value in _ID_ARGUMENTS
+                    a.value for a in found.nodes[0].arguments or () if a.name.value in _ID_ARGUMENTS
                 ]
-            if not is_composite_type(returned) or node.selection_set is None:
-                continue
-            assert isinstance(returned, Parent)
-            type_age = self._returns(returned, node.selection_set)
+            if not found.objects:
+                continue  # a scalar or an enum
+            returned = get_named_type(found.definition.type)
+            type_age = self._returns(returned, found)
             if declared is None or declared.max_age is None:
                 # Apollo's rule: a field returning an object is as fresh as its
                 # hint, else its type's, else the default.
                 self.max_age = min(self.max_age, self.default if type_age is None else type_age)
-            self.selections(node.selection_set, returned, root=False)
+            for below in found.objects.values():
+                self.selections(below, root=False)
 
-    def _returns(self, returned: Parent, selection_set: SelectionSetNode) -> int | None:
+    def _returns(self, returned: GraphQLNamedType, found: CollectedField) -> int | None:
         """Apply the hints of the returned type and of every object type it may be;
         the least max age they declare, if any."""
         possible = [returned.name]
         if isinstance(returned, GraphQLInterfaceType | GraphQLUnionType):
             possible = [t.name for t in self.schema.get_possible_types(returned)]
         declared = [self.hints.types.get(name) for name in possible]
-        for found in declared:
-            self._apply(found, with_age=False)
-        has_id = self._selects_id(selection_set)
-        for name, found in zip(possible, declared, strict=True):
-            if name in self.hints.node_types and (not has_id or (found and found.type_tag)):
+        for hint in declared:
+            self._apply(hint, with_age=False)
+        for name, hint in zip(possible, declared, strict=True):
+            if name in self.hints.node_types and (
+                not _has_id(found, name) or (hint and hint.type_tag)
+            ):
                 self.tags.add(name)
         return min((h.max_age for h in declared if h and h.max_age is not None), default=None)
 
@@ -151,40 +138,12 @@ class _Walk:
         self.private |= found.scope is Scope.PRIVATE
         self.tags.update(found.tags)
 
-    def _fields(
-        self, selection_set: SelectionSetNode, parent: Parent
-    ) -> Iterator[tuple[FieldNode, Parent]]:
-        """Fields with the type that declares them, through inline and named fragments."""
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield selection, parent
-                continue
-            if isinstance(selection, InlineFragmentNode):
-                condition, inner = selection.type_condition, selection.selection_set
-            else:
-                assert isinstance(selection, FragmentSpreadNode)
-                fragment = self.fragments[selection.name.value]
-                condition, inner = fragment.type_condition, fragment.selection_set
-            owner = self.schema.get_type(condition.name.value) if condition else parent
-            assert isinstance(owner, Parent)
-            yield from self._fields(inner, owner)
 
-    def _selects_id(self, selection_set: SelectionSetNode) -> bool:
-        """Whether the response objects carry their global id under the key `id`."""
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                alias = selection.alias.value if selection.alias else "id"
-                if selection.name.value == "id" and alias == "id":
-                    return True
-                continue
-            if isinstance(selection, InlineFragmentNode):
-                inner = selection.selection_set
-            else:
-                assert isinstance(selection, FragmentSpreadNode)
-                inner = self.fragments[selection.name.value].selection_set
-            if self._selects_id(inner):
-                return True
-        return False
+def _has_id(found: CollectedField, type_name: str) -> bool:
+    """Whether the field's objects of `type_name` carry their global id under the key `id`."""
+    selected = found.objects.get(type_name)
+    below = None if selected is None else selected.fields.get("id")
+    return below is not None and below.name == "id"
 
 
 def _strings(value: ValueNode, variables: Mapping[str, Any]) -> Iterator[str]:

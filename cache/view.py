@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import strawberry
-from graphql import GraphQLSchema, get_operation_ast
+from graphql import GraphQLSchema
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from config import Settings
     from gql.documents import PreparedDocument
     from gql.fast_path import CacheStep
+    from limits import RequestGuard
 
 _STATE = "fleetgraph.response_cache"
 _PARSED = "fleetgraph.graphql_request_data"
@@ -86,6 +87,7 @@ class _Bypass:
 class ResponseCacheView(GraphQL[Context, None]):
     if TYPE_CHECKING:
         settings: Settings
+        guard: RequestGuard
 
         def viewer_of(self, request: Request) -> Viewer: ...
 
@@ -188,19 +190,17 @@ class ResponseCacheView(GraphQL[Context, None]):
         """The entry for a valid single operation, or how the view is to answer it."""
         if isinstance(data, RegisteringRequest):
             return _Bypass("registration")  # runs (charged, then stored) rather than hits
-        plan_slot = f"response_cache\x00{data.operation_name or ''}\x00{cache.default_max_age}"
-        plan: CachePlan | None = prepared.derived.get(plan_slot)
+        # The limits guard's document checks first: nothing reads the selections of
+        # a document they refuse (the view below answers with their refusal).
+        operation = self.guard.check_document(prepared, data.operation_name)
+        if isinstance(operation, ExecutionResult):
+            return _Bypass("refused")
+        collected = prepared.selections.collect(operation)  # as checked: memoized
+        slot = (plan_operation, cache.default_max_age)
+        plan: CachePlan | None = collected.derived.get(slot)
         if plan is None:
-            assert prepared.document is not None
-            if get_operation_ast(prepared.document, data.operation_name) is None:
-                # Not remembered: the slot's name is the client's, and names nothing.
-                return _Bypass("no operation")
-            plan = prepared.derived[plan_slot] = plan_operation(
-                self._graphql_schema(),
-                self._schema_hints(),
-                prepared.document,
-                data.operation_name,
-                cache.default_max_age,
+            plan = collected.derived[slot] = plan_operation(
+                self._graphql_schema(), self._schema_hints(), collected, cache.default_max_age
             )
         if plan.bypass is not None:
             return _Bypass(plan.bypass)

@@ -127,6 +127,12 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=0)
     max_directives: int = Field(default=50, ge=0)
     max_root_fields: int = Field(default=10, ge=0)
+    max_selection_steps: int = Field(
+        default=10_000,
+        ge=100,
+        le=10_000_000,
+        description="Steps the selection collector may take per document (SELECTION_TOO_COMPLEX).",
+    )
     max_batch_operations: int = Field(
         default=0, ge=0, le=100, description="HTTP batching: 0 off, else the most operations."
     )

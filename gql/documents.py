@@ -6,7 +6,9 @@ text and its syntax tree, `PreparedDocument.weight`). Both executors read it
 (the reference executor through the `CachedDocuments` Strawberry extension,
 the planner directly), and so do the response cache (its key uses
 `PreparedDocument.sha256`) and persisted queries: a persisted hit resolves to
-a text already here, so it skips parse and validate.
+a text already here, so it skips parse and validate. Each prepared document
+keeps its collected selections (`PreparedDocument.selections`, selections/),
+so every walker of its selections shares one memoized, budgeted collection.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from cache.bounded import BoundedLRU
+from selections import DEFAULT_MAX_STEPS, DocumentSelections
 
 DEFAULT_MAX_DOCUMENTS = 1024
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -47,6 +50,8 @@ class PreparedDocument:
     sha256: str
     document: DocumentNode | None  # None when the text does not parse
     errors: tuple[GraphQLError, ...]  # syntax error or validation errors; empty when valid
+    # Its operations' collected selections, memoized (under its cache's budget).
+    selections: DocumentSelections = field(compare=False, repr=False)
     weight: int = field(default=0, compare=False)  # bytes it keeps, about (DocumentCache)
     # Free slots for consumers that derive per-document data (plans, cost, cache hints).
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -71,6 +76,7 @@ class DocumentCache:
         max_tokens: int | None = None,
         max_errors: int | None = None,
         hide_suggestions: bool = False,
+        max_selection_steps: int = DEFAULT_MAX_STEPS,
     ) -> None:
         self.schema = schema
         self.maxsize = maxsize
@@ -80,6 +86,7 @@ class DocumentCache:
         self.max_tokens = max_tokens or None
         self.max_errors = max_errors
         self.hide_suggestions = hide_suggestions
+        self.max_selection_steps = max_selection_steps
         self._entries: BoundedLRU[str, PreparedDocument] = BoundedLRU(maxsize, max_bytes)
 
     def __len__(self) -> int:
@@ -89,6 +96,10 @@ class DocumentCache:
     def bytes(self) -> int:
         """What the documents kept weigh in all (`PreparedDocument.weight`)."""
         return self._entries.bytes
+
+    def peek(self, text: str) -> PreparedDocument | None:
+        """The prepared document of `text` if it is cached (not prepared otherwise)."""
+        return self._entries.get(text)
 
     def prepare(self, text: str) -> PreparedDocument:
         entry = self._entries.get(text)
@@ -122,8 +133,11 @@ class DocumentCache:
         try:
             document = parse(text, max_tokens=self.max_tokens)
         except GraphQLError as error:
+            selections = DocumentSelections(self.schema, None, self.max_selection_steps)
             weight = sys.getsizeof(text)
-            return PreparedDocument(text, sha256, None, (_coded_syntax_error(error),), weight)
+            return PreparedDocument(
+                text, sha256, None, (_coded_syntax_error(error),), selections, weight
+            )
         errors: list[GraphQLError] = []
         if self.limit_rules:
             errors = validate(self.schema, document, self.limit_rules, max_errors=self.max_errors)
@@ -136,7 +150,8 @@ class DocumentCache:
                 hide_suggestions=self.hide_suggestions,
             )
         weight = sys.getsizeof(text) + TOKEN_BYTES * _tokens(document)
-        return PreparedDocument(text, sha256, document, tuple(errors), weight)
+        selections = DocumentSelections(self.schema, document, self.max_selection_steps)
+        return PreparedDocument(text, sha256, document, tuple(errors), selections, weight)
 
 
 def _tokens(document: DocumentNode) -> int:

@@ -51,6 +51,7 @@ from limits import (
     check_batch,
     check_batch_items,
 )
+from limits.scans import object_scan
 from loaders import Loaders
 from observability.operation import note_operation, observe_operations, operation_scope
 from observability.tracing import mark_executor
@@ -87,7 +88,12 @@ class GraphQLApp(GraphQL[Context, None]):
             limiter=self.rate_limiter,
         )
         self.planner = (
-            Planner(graphql_schema(schema), FIELD_REGISTRY, maxsize=settings.plan_cache_size)
+            Planner(
+                graphql_schema(schema),
+                FIELD_REGISTRY,
+                maxsize=settings.plan_cache_size,
+                scans=object_scan,  # plans price aggregates as the cost does
+            )
             if settings.planner_enabled
             else None
         )
@@ -224,7 +230,7 @@ class GraphQLApp(GraphQL[Context, None]):
         try:
             with observe_operations([data]) as done:
                 results = await self.guard.run(
-                    [data], self.client_key(request, context), headers, execute
+                    [data], self.client_key(request, context), headers, execute, (bound.variables,)
                 )
                 done(results)
         except (RequestRejected, HTTPException) as exc:

@@ -117,7 +117,9 @@ async def run_planned(planner: Planner, context: Context, bound: Bound) -> Count
     reference executor must answer instead."""
     run = await planner.run(context, bound)
     count_planned()
-    return CountedResult(data=run.data, errors=None, objects=objects_cost(run.objects_by_type))
+    objects = objects_cost(run.objects_by_type)
+    scanned = run.scanned if bound.plan.scans_counted else None  # else the guard walks data
+    return CountedResult(data=run.data, errors=None, objects=objects, scanned=scanned)
 
 
 def note_fallback(operation: OperationScope, fallback: Fallback) -> None:

@@ -64,6 +64,7 @@ def document_cache(
         max_tokens=policy.max_tokens,
         max_errors=policy.max_errors,
         hide_suggestions=not policy.introspection,
+        max_selection_steps=policy.max_selection_steps,
     )
 
 

@@ -2,7 +2,9 @@
 
 A bucket holds up to `capacity` points and refills at `rate` points per
 second; a request takes its requested cost and is refunded the part it did
-not use. A negative cost is a refund.
+not use, or charged the part it used beyond it (a `force`d take: the level
+may fall below zero, to at most one bucket of debt, which the client waits
+out). A negative cost is a refund.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ class Take:
 
 
 def take_from(
-    tokens: float, elapsed: float, cost: float, capacity: float, rate: float
+    tokens: float, elapsed: float, cost: float, capacity: float, rate: float, force: bool = False
 ) -> tuple[Take, float]:
     """The bucket arithmetic, shared by both implementations: (outcome, new level)."""
     level = min(capacity, tokens + max(0.0, elapsed) * rate)
-    if cost <= level:
-        level = min(capacity, level - cost)
+    if cost <= level or force:
+        level = max(-capacity, min(capacity, level - cost))
         return Take(True, level, 0.0), level
     wait = (cost - level) / rate if cost <= capacity else math.inf
     return Take(False, level, wait), level
@@ -43,10 +45,10 @@ class LocalBuckets:
         self.max_keys = max_keys
         self._levels: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
-    def take(self, key: str, cost: float, now: float | None = None) -> Take:
+    def take(self, key: str, cost: float, now: float | None = None, *, force: bool = False) -> Take:
         now = time.monotonic() if now is None else now
         tokens, stamp = self._levels.pop(key, (self.capacity, now))
-        outcome, level = take_from(tokens, now - stamp, cost, self.capacity, self.rate)
+        outcome, level = take_from(tokens, now - stamp, cost, self.capacity, self.rate, force)
         self._levels[key] = (level, now)
         if len(self._levels) > self.max_keys:
             # The least recently used bucket goes; it was (nearly) full by now.

@@ -1,27 +1,31 @@
 """Admission around execution: cost budget, rate limit, deadline, `extensions.cost`.
 
 It wraps the whole execution step (either executor), so nothing here depends
-on how an operation is answered. Per operation: the document is prepared
-(parse, limit rules, validation; cached per text), its cost tree compiled
-once (kept in `PreparedDocument.derived`), the requested cost evaluated with
-the request's variables and checked against the budget, then taken from the
-client's bucket. After execution the unused part is refunded and every
-result carries `extensions.cost` {requested, actual, throttle}.
+on how an operation is answered. Per operation: the document checks
+(`check_document`: parse, limit rules and validation, cached per text; the
+operation to run; its selections collected within the collector's budget,
+memoized on the prepared document), its cost tree compiled once per
+collected operation, the requested cost evaluated with the request's coerced
+variables and checked against the budget, then taken from the client's
+bucket. After execution the unused part is refunded, or the part used beyond
+it charged, and every result carries `extensions.cost` {requested, actual,
+throttle}. The response cache runs `check_document` before it reads a
+document's selections.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any, Protocol
 
 from graphql import (
     DocumentNode,
-    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
 )
+from graphql.execution import VariableValues, get_variable_values
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
@@ -30,6 +34,7 @@ from limits.buckets import Take
 from limits.cost import CostTree, CountedResult, compile_cost
 from limits.deadlines import Deadlines
 from limits.rate_limiter import RateLimiter
+from selections import CollectedOperation, DocumentSelections, SelectionTooComplex
 
 Execute = Callable[[list[GraphQLRequestData]], Awaitable[list[ExecutionResult]]]
 
@@ -42,7 +47,7 @@ class Prepared(Protocol):
     @property
     def errors(self) -> tuple[GraphQLError, ...]: ...
     @property
-    def derived(self) -> dict[str, Any]: ...
+    def selections(self) -> DocumentSelections: ...
 
 
 class RequestGuard:
@@ -68,13 +73,16 @@ class RequestGuard:
         client: str,
         headers: MutableMapping[str, str],
         execute: Execute,
+        variables: Sequence[VariableValues | None] = (),
     ) -> list[ExecutionResult]:
-        """One result per item, in order; refused items never reach `execute`."""
+        """One result per item, in order; refused items never reach `execute`.
+        `variables`: the items' coerced variables when the caller has them already."""
         results: list[ExecutionResult | None] = [None] * len(items)
         trees: list[CostTree | None] = [None] * len(items)
         requested = [0] * len(items)
         for i, item in enumerate(items):
-            results[i], trees[i], requested[i] = await self._admit(item)
+            coerced = variables[i] if i < len(variables) else None
+            results[i], trees[i], requested[i] = await self._admit(item, coerced)
         admitted = [i for i, result in enumerate(results) if result is None]
         total = sum(requested[i] for i in admitted)
         take = await self._take(client, total if admitted else 0)
@@ -95,25 +103,51 @@ class RequestGuard:
         actual = [0] * len(items)
         for i in admitted:
             tree, done = trees[i], results[i]
+            if tree is None or done is None:
+                continue
             if isinstance(done, CountedResult):
-                actual[i] = done.objects
-            elif tree is not None and done is not None:
+                scanned = done.scanned
+                actual[i] = done.objects + (tree.scanned(done.data) if scanned is None else scanned)
+            else:
                 actual[i] = tree.actual(done.data)
-        if take is not None and take.allowed and total > sum(actual):
-            take = await self._take(client, sum(actual) - total)  # refund the unused part
+        used = sum(actual)
+        if take is not None and take.allowed and used != total:
+            # Refund the unused part, or charge what was used beyond the request
+            # (lists of unknown length), even below zero.
+            take = await self._take(client, used - total, force=used > total)
         final = [result for result in results if result is not None]
         for i, result in enumerate(final):
             self._annotate(result, requested[i], actual[i], take)
         return final
 
     async def _admit(
-        self, item: GraphQLRequestData
+        self, item: GraphQLRequestData, variables: VariableValues | None
     ) -> tuple[ExecutionResult | None, CostTree | None, int]:
         """(refusal or None, cost tree, requested cost) for one operation."""
-        refusal, tree = await self._check_document(item)
-        if refusal is not None or tree is None:
-            return refusal, None, 0
-        requested = tree.requested(item.variables)
+        if item.query is None:
+            return None, None, 0  # Strawberry answers "no query" (HTTP 400)
+        prepared = await self.prepare(item.query)
+        checked = self._checked(prepared, item.operation_name)
+        if isinstance(checked, ExecutionResult):
+            return checked, None, 0
+        coerced: Mapping[str, Any] | None = None if variables is None else variables.coerced
+        collected = checked
+        if prepared.selections.switches:  # @skip/@include read variables
+            if coerced is None:
+                coerced = self._coerce(checked.operation, item.variables)
+            flags = prepared.selections.flags(coerced)
+            try:
+                collected = prepared.selections.collect(checked.operation, flags)
+            except SelectionTooComplex as exc:
+                return _too_complex(exc), None, 0
+        tree = collected.derived.get(compile_cost)
+        if tree is None:
+            tree = collected.derived[compile_cost] = compile_cost(collected)
+        assert isinstance(tree, CostTree)
+        if tree.reads_variables and coerced is None:
+            coerced = self._coerce(checked.operation, item.variables)
+        requested = tree.requested(coerced)
+        refusal = None
         if requested > self.max_cost:
             message = f"Query cost {requested} exceeds the limit of {self.max_cost}."
             refusal = _refusal(message, "QUERY_TOO_COSTLY", limit=self.max_cost, cost=requested)
@@ -128,33 +162,43 @@ class RequestGuard:
         message = f"Throttled: cost {total} exceeds the {take.remaining:.0f} points available."
         return _refusal(message, "THROTTLED", retryAfter=retry)
 
-    async def _check_document(
-        self, item: GraphQLRequestData
-    ) -> tuple[ExecutionResult | None, CostTree | None]:
-        if item.query is None:
-            return None, None  # Strawberry answers "no query" (HTTP 400)
-        prepared = await self.prepare(item.query)
-        if prepared.errors or prepared.document is None:
-            return ExecutionResult(data=None, errors=[_with_code(e) for e in prepared.errors]), None
-        operation = _operation(prepared.document, item.operation_name)
-        if isinstance(operation, str):
-            return _refusal(operation, "BAD_REQUEST"), None
-        key = f"limits.cost:{item.operation_name or ''}"
-        tree = prepared.derived.get(key)
-        if tree is None:
-            fragments = {
-                d.name.value: d
-                for d in prepared.document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            tree = prepared.derived[key] = compile_cost(self.schema, operation, fragments)
-        assert isinstance(tree, CostTree)
-        return None, tree
+    def check_document(
+        self, prepared: Prepared, operation_name: str | None
+    ) -> OperationDefinitionNode | ExecutionResult:
+        """The document checks, before anything else reads the document's selections:
+        valid (the limits, then validation), one operation to run, its selections
+        collected within the collector's budget (every @skip/@include condition on a
+        variable holding). The operation, or the refusal."""
+        checked = self._checked(prepared, operation_name)
+        return checked if isinstance(checked, ExecutionResult) else checked.operation
 
-    async def _take(self, client: str, cost: int) -> Take | None:
+    def _checked(
+        self, prepared: Prepared, operation_name: str | None
+    ) -> CollectedOperation | ExecutionResult:
+        if prepared.errors or prepared.document is None:
+            return ExecutionResult(data=None, errors=[_with_code(e) for e in prepared.errors])
+        operation = _operation(prepared.document, operation_name)
+        if isinstance(operation, str):
+            return _refusal(operation, "BAD_REQUEST")
+        try:
+            return prepared.selections.collect(operation)
+        except SelectionTooComplex as exc:
+            return _too_complex(exc)
+
+    def _coerce(
+        self, operation: OperationDefinitionNode, variables: Mapping[str, Any] | None
+    ) -> Mapping[str, Any]:
+        """The operation's coerced variables (defaults applied); {} when they do not
+        coerce (execution refuses them with their errors)."""
+        found = get_variable_values(
+            self.schema, operation.variable_definitions or (), dict(variables or {})
+        )
+        return {} if isinstance(found, list) else found.coerced
+
+    async def _take(self, client: str, cost: int, *, force: bool = False) -> Take | None:
         if self.limiter is None:
             return None
-        return await self.limiter.take(client, cost)
+        return await self.limiter.take(client, cost, force=force)
 
     async def _execute(
         self, items: list[GraphQLRequestData], admitted: list[int], execute: Execute
@@ -194,6 +238,10 @@ def _refusal(message: str, code: str, **extensions: Any) -> ExecutionResult:
     return ExecutionResult(
         data=None, errors=[GraphQLError(message, extensions={"code": code, **extensions})]
     )
+
+
+def _too_complex(exc: SelectionTooComplex) -> ExecutionResult:
+    return _refusal(str(exc), exc.code, limit=exc.limit)
 
 
 def _with_code(error: GraphQLError) -> GraphQLError:

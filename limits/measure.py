@@ -1,26 +1,25 @@
-"""Depth, aliases, directives and root fields of one operation, fragments expanded.
+"""Depth, aliases, directives and root fields of one operation, as it would execute.
 
-Fragments are measured once each (memoized), so a document that spreads a
-fragment many times costs no more to measure than one that spreads it once,
-while the counts still multiply as they would at execution. A fragment cycle
-counts as nothing here; `NoFragmentCyclesRule` reports it afterwards.
+The operation's places are collected by the project's collector (selections/)
+untyped, since this runs before validation: every type condition applies and
+every condition on a variable holds, so the measures bound what any request
+of the document may execute. Fields merge by response key and a fragment
+spread twice in one place counts once, as at execution; a fragment spread in
+several places counts in each. The walk is linear in the document (each
+fragment is collected once per collector) and capped by the collector's
+budget (`SelectionTooComplex`). Fields nested deeper than `MAX_NESTING` are
+not followed: a fragment cycle through a field (reported by
+NoFragmentCyclesRule afterwards) would otherwise nest forever.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-)
+from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode
 
-FragmentLookup = Callable[[str], FragmentDefinitionNode | None]
+from selections import DEFAULT_MAX_STEPS, MAX_NESTING, Collector
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,80 +27,42 @@ class Measure:
     depth: int
     aliases: int
     directives: int
+    root_fields: int = 0
+    steps: int = 0  # the collector's
 
 
-_NOTHING = Measure(0, 0, 0)
+def measure_operation(
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    max_steps: int = DEFAULT_MAX_STEPS,
+) -> Measure:
+    """The operation's measures; `SelectionTooComplex` past `max_steps` collector steps."""
+    collector = Collector(None, fragments, max_steps=max_steps)
+    grouped = collector.fields(None, (operation.selection_set,))
+    root_fields = sum(nodes[0].name.value != "__typename" for nodes in grouped.fields.values())
+    depth, aliases, directives = _Measurer(collector).place(grouped.fields, 1)
+    directives += grouped.directives + len(operation.directives or ())
+    return Measure(depth, aliases, directives, root_fields, collector.steps)
 
 
 class _Measurer:
-    def __init__(self, fragment: FragmentLookup) -> None:
-        self.fragment = fragment
-        self.memo: dict[str, Measure] = {}
-        self.visiting: set[str] = set()
+    def __init__(self, collector: Collector) -> None:
+        self.collector = collector
 
-    def selection_set(self, node: SelectionSetNode | None) -> Measure:
-        if node is None:
-            return _NOTHING
+    def place(self, fields: dict[str, list[FieldNode]], nesting: int) -> tuple[int, int, int]:
+        """(depth, aliases, directives) of a place's fields and everything below them."""
         depth = aliases = directives = 0
-        for selection in node.selections:
-            directives += len(selection.directives or ())
-            if isinstance(selection, FieldNode):
-                inner = self.selection_set(selection.selection_set)
-                aliases += (selection.alias is not None) + inner.aliases
-                directives += inner.directives
-                # Introspection depth is bounded by graphql-core's MaxIntrospectionDepthRule.
-                if not selection.name.value.startswith("__"):
-                    depth = max(depth, 1 + inner.depth)
-                continue
-            if isinstance(selection, InlineFragmentNode):
-                inner = self.selection_set(selection.selection_set)
-            else:
-                assert isinstance(selection, FragmentSpreadNode)
-                inner = self.spread(selection.name.value)
-            depth = max(depth, inner.depth)
-            aliases += inner.aliases
-            directives += inner.directives
-        return Measure(depth, aliases, directives)
-
-    def spread(self, name: str) -> Measure:
-        known = self.memo.get(name)
-        if known is not None:
-            return known
-        definition = self.fragment(name)
-        if definition is None or name in self.visiting:
-            return _NOTHING
-        self.visiting.add(name)
-        inner = self.selection_set(definition.selection_set)
-        self.visiting.discard(name)
-        result = Measure(
-            inner.depth, inner.aliases, inner.directives + len(definition.directives or ())
-        )
-        self.memo[name] = result
-        return result
-
-
-def measure_operation(operation: OperationDefinitionNode, fragment: FragmentLookup) -> Measure:
-    inner = _Measurer(fragment).selection_set(operation.selection_set)
-    return Measure(inner.depth, inner.aliases, inner.directives + len(operation.directives or ()))
-
-
-def count_root_fields(operation: OperationDefinitionNode, fragment: FragmentLookup) -> int:
-    """Fields at the operation's top level (`__typename` excluded), through fragments."""
-    seen: set[str] = set()
-
-    def count(node: SelectionSetNode) -> int:
-        total = 0
-        for selection in node.selections:
-            if isinstance(selection, FieldNode):
-                total += selection.name.value != "__typename"
-            elif isinstance(selection, InlineFragmentNode):
-                total += count(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                definition = fragment(name)
-                if definition is not None and name not in seen:
-                    seen.add(name)
-                    total += count(definition.selection_set)
-        return total
-
-    return count(operation.selection_set)
+        for nodes in fields.values():
+            aliases += sum(node.alias is not None for node in nodes)
+            below: list[SelectionSetNode] = [n.selection_set for n in nodes if n.selection_set]
+            inner = (0, 0, 0)
+            if below and nesting < MAX_NESTING:
+                grouped = self.collector.fields(None, below)
+                inner = self.place(grouped.fields, nesting + 1)
+                directives += grouped.directives
+            aliases += inner[1]
+            directives += inner[2]
+            # Introspection depth is bounded by graphql-core's MaxIntrospectionDepthRule.
+            if not nodes[0].name.value.startswith("__"):
+                depth = max(depth, 1 + inner[0])
+        return depth, aliases, directives

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from config import Settings
+from selections import DEFAULT_MAX_STEPS
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,7 @@ class DocumentPolicy:
     max_aliases: int = 30
     max_directives: int = 50
     max_root_fields: int = 10
+    max_selection_steps: int = DEFAULT_MAX_STEPS  # the collector's budget (selections/)
     max_errors: int = 20
     introspection: bool = True  # also field suggestions ("Did you mean ...?")
 
@@ -27,6 +29,7 @@ class DocumentPolicy:
             max_aliases=settings.max_aliases,
             max_directives=settings.max_directives,
             max_root_fields=settings.max_root_fields,
+            max_selection_steps=settings.max_selection_steps,
             max_errors=settings.max_errors,
             introspection=settings.introspection_enabled,
         )

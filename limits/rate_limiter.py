@@ -61,15 +61,17 @@ class RateLimiter:
     def using_redis(self) -> bool:
         return self.redis is not None and time.monotonic() >= self._redis_down_until
 
-    async def take(self, key: str, cost: float) -> Take:
+    async def take(self, key: str, cost: float, *, force: bool = False) -> Take:
+        """Take `cost` points if the bucket has them (a negative cost refunds); `force`:
+        take them anyway, the level falling below zero (a cost found after the fact)."""
         if self.redis is not None and self.using_redis:
             try:
                 async with asyncio.timeout(self.timeout):
-                    return await self.redis.take(key, cost)
+                    return await self.redis.take(key, cost, force=force)
             except (RedisError, OSError, TimeoutError) as exc:
                 logger.warning("rate limiter: Redis unavailable (%r); in-process buckets", exc)
                 self._redis_down_until = time.monotonic() + FALLBACK_SECONDS
-        return self.local.take(key, cost)
+        return self.local.take(key, cost, force=force)
 
     async def close(self) -> None:
         if self.redis is not None:

@@ -1,8 +1,10 @@
 """Validation rules for a `DocumentPolicy`, run before graphql-core's own rules.
 
-They are cheap (one pass, fragments memoized), so `gql.documents` runs them
-first and skips the specified rules (some of which are quadratic, e.g.
-OverlappingFieldsCanBeMerged) when a document already breaks a limit.
+They are cheap (one pass of the collector, linear and budgeted), so
+`gql.documents` runs them first and skips the specified rules (some of which
+are quadratic, e.g. OverlappingFieldsCanBeMerged) when a document already
+breaks a limit. The collector's budget is one of the limits
+(SELECTION_TOO_COMPLEX): no other walker sees a document over it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from graphql import (
     ASTValidationRule,
     FieldNode,
+    FragmentDefinitionNode,
     GraphQLError,
     MaxIntrospectionDepthRule,
     OperationDefinitionNode,
@@ -19,8 +22,9 @@ from graphql import (
 )
 from graphql.language.visitor import SKIP, VisitorAction
 
-from limits.measure import count_root_fields, measure_operation
+from limits.measure import measure_operation
 from limits.policy import DocumentPolicy
+from selections import SelectionTooComplex
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
@@ -37,20 +41,28 @@ def _operation_limits(policy: DocumentPolicy) -> type[ASTValidationRule]:
     class OperationLimitsRule(ASTValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            self.validation_context = context
+            self.fragments = {
+                d.name.value: d
+                for d in context.document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
 
         def enter_operation_definition(
             self, node: OperationDefinitionNode, *_args: Any
         ) -> VisitorAction:
-            fragment = self.validation_context.get_fragment
-            measured = measure_operation(node, fragment)
+            try:
+                measured = measure_operation(node, self.fragments, policy.max_selection_steps)
+            except SelectionTooComplex as exc:
+                extensions = {"code": exc.code, "limit": exc.limit}
+                self.report_error(GraphQLError(str(exc), node, extensions=extensions))
+                return SKIP
             checks = (
                 (policy.max_depth, measured.depth, "QUERY_TOO_DEEP", "Query depth"),
                 (policy.max_aliases, measured.aliases, "TOO_MANY_ALIASES", "Aliases"),
                 (policy.max_directives, measured.directives, "TOO_MANY_DIRECTIVES", "Directives"),
                 (
                     policy.max_root_fields,
-                    count_root_fields(node, fragment),
+                    measured.root_fields,
                     "TOO_MANY_ROOT_FIELDS",
                     "Root fields",
                 ),

@@ -36,13 +36,14 @@ class NeedsReference(Exception):
 class Run:
     """One request's execution of a plan."""
 
-    __slots__ = ("context", "data", "folded", "objects_by_type", "variables")
+    __slots__ = ("context", "data", "folded", "objects_by_type", "scanned", "variables")
 
     def __init__(self, context: Context, variables: VariableValues) -> None:
         self.context = context
         self.variables = variables
         # How many objects of each type the response holds (for its actual cost).
         self.objects_by_type: dict[str, int] = {}
+        self.scanned = 0  # the aggregates' cost points (`ObjectPlan.scan`)
         self.data: dict[str, Any] | None = None
         # Values a fold brought, by the id() of the child plan, then of the parent value.
         self.folded: dict[int, dict[int, Any]] = {}
@@ -62,6 +63,8 @@ class Run:
         dicts = [build(value) for value in values]
         counts = self.objects_by_type
         counts[plan.type_name] = counts.get(plan.type_name, 0) + len(dicts)
+        if plan.scan:
+            self.scanned += plan.scan * len(dicts)
         pending: Pending = []
         try:
             for child in plan.children:

@@ -1,50 +1,40 @@
-"""Planning: a validated operation + directive values + scope → a tree of plans.
+"""Planning: a validated operation's collected selections + scope → a tree of plans.
 
-Planning runs once per cache key (planner/cache.py): it resolves fragments,
-@skip/@include, aliases and field merging, looks every field up in the
-registry (planner/fields.py), and compiles one builder per selection set
+Planning runs once per cache key (planner/planner.py): the project's collector
+(selections/) has resolved fragments, @skip/@include, aliases and field
+merging for the request's directive values; planning looks every field up in
+the registry (planner/fields.py), and compiles one builder per selection set
 (planner/builders.py). Anything it cannot cover raises `Unplannable`, and the
 request goes to the reference executor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLAbstractType,
     GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
-    GraphQLObjectType,
     GraphQLSchema,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
     is_abstract_type,
     is_leaf_type,
     is_object_type,
 )
 from graphql.execution.values import get_argument_values
-from graphql.language import (
-    BooleanValueNode,
-    ListValueNode,
-    ObjectValueNode,
-    ValueNode,
-    VariableNode,
-)
+from graphql.language import ListValueNode, ObjectValueNode, ValueNode, VariableNode
 
 from planner import reasons
 from planner.builders import Builder, Leaf, compile_builder, serializer_for
 from planner.fields import Attribute, Batched, Computed, FieldPlan, FieldPlans
+from selections import CollectedField, CollectedObject, CollectedOperation
 
 
 class Unplannable(Exception):
@@ -114,6 +104,8 @@ class ObjectPlan:
     type_name: str
     build: Builder  # the immediate fields, in response order; others are placeholders
     children: tuple[ChildPlan, ...]
+    # Cost points per object besides itself: the aggregates selected on it (`Scans`).
+    scan: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +115,15 @@ class OperationPlan:
     levels: int  # depth of the response
     loads: int  # Batched fields in the plan (node/nodes: one per concrete type): the most
     # SQL statements a request may take, whatever its page sizes
+    # Whether `ObjectPlan.scan` prices the aggregates as the cost's response walk does
+    # (not below an abstract field, where that walk cannot tell the objects' types).
+    scans_counted: bool = False
 
 
 Registry = Mapping[str, FieldPlans]  # GraphQL type name → its fields' plans
+# The cost of the aggregates among an object's selected fields (limits.scans.object_scan):
+# (the field (type, name) that returned it, its type name, its fields' names) → points.
+Scans = Callable[[tuple[str, str] | None, str, Iterable[str]], int]
 
 
 def find_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
@@ -140,83 +138,69 @@ def find_operation(document: DocumentNode, name: str | None) -> OperationDefinit
     raise Unplannable(reasons.UNKNOWN_OPERATION)
 
 
-def directive_variables(document: DocumentNode) -> tuple[str, ...]:
-    """Variables used by @skip/@include anywhere: one plan per combination of their values."""
-    names: list[str] = []
-
-    def visit(selection_set: SelectionSetNode | None) -> None:
-        if selection_set is None:
-            return
-        for selection in selection_set.selections:
-            for directive in selection.directives or ():
-                for argument in directive.arguments or ():
-                    value = argument.value
-                    if isinstance(value, VariableNode) and value.name.value not in names:
-                        names.append(value.name.value)
-            visit(getattr(selection, "selection_set", None))
-
-    for definition in document.definitions:
-        visit(getattr(definition, "selection_set", None))
-    return tuple(names)
-
-
 class PlanBuilder:
+    """Plans an operation's collected selections (selections/: fragments, field
+    merging and @skip/@include already resolved for the request's values)."""
+
     def __init__(
-        self,
-        schema: GraphQLSchema,
-        registry: Registry,
-        document: DocumentNode,
-        variables: Mapping[str, Any],
-        is_admin: bool,
+        self, schema: GraphQLSchema, registry: Registry, is_admin: bool, scans: Scans | None = None
     ) -> None:
         self.schema = schema
         self.registry = registry
-        self.variables = variables
         self.is_admin = is_admin
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.scans = scans
         self.depth = 0
         self.loads = 0
+        self.scans_counted = scans is not None
 
-    def operation(self, operation: OperationDefinitionNode) -> OperationPlan:
+    def operation(self, collected: CollectedOperation) -> OperationPlan:
+        operation = collected.operation
         if operation.operation is not OperationType.QUERY:
             raise Unplannable(reasons.NOT_A_QUERY, operation.operation.value)
-        query = self.schema.query_type
-        assert query is not None
-        root = self.object_plan(query, [operation.selection_set], level=1)
-        return OperationPlan(root, operation, self.depth, self.loads)
+        assert collected.root is not None
+        root = self.object_plan(collected.root, level=1)
+        return OperationPlan(root, operation, self.depth, self.loads, self.scans_counted)
 
     # -- selection sets ---------------------------------------------------------------
 
     def object_plan(
-        self, type_: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode], level: int
+        self,
+        selected: CollectedObject,
+        level: int,
+        owner: tuple[str, str] | None = None,
+        below_abstract: bool = False,
     ) -> ObjectPlan:
+        """`owner`: the field (type, name) that returned these objects;
+        `below_abstract`: an interface or union field is above them."""
         self.depth = max(self.depth, level)
+        type_ = selected.type
         plans = self.registry.get(type_.name)
         if plans is None:
             raise Unplannable(reasons.TYPE_NOT_COVERED, type_.name)
         entries: list[tuple[str, Any]] = []
         children: list[ChildPlan] = []
-        for key, nodes in self.collect(type_, selection_sets).items():
-            name = nodes[0].name.value
+        for key, found in selected.fields.items():
+            name = found.name
             if name == "__typename":
                 entries.append((key, ("literal", type_.name)))
                 continue
             if name.startswith("__"):
                 raise Unplannable(reasons.INTROSPECTION, name)
-            definition = type_.fields[name]
             plan = plans.get(name)
             if plan is None:
                 raise Unplannable(reasons.FIELD_NOT_COVERED, f"{type_.name}.{name}")
             plan = self.for_viewer(plan)
-            child = self.child_plan(key, plan, definition, nodes, level)
+            child = self.child_plan(key, plan, found, level, type_.name, below_abstract)
             if child.leaf is not None and not isinstance(plan, Batched):
                 entries.append((key, ("leaf", plan, child.leaf)))
             else:
                 entries.append((key, ("placeholder",)))
                 children.append(child)
-        return ObjectPlan(type_.name, compile_builder(entries), tuple(children))
+        scan = 0
+        if self.scans is not None:
+            scan = self.scans(owner, type_.name, [f.name for f in selected.fields.values()])
+            self.scans_counted &= not (scan and below_abstract)
+        return ObjectPlan(type_.name, compile_builder(entries), tuple(children), scan)
 
     def for_viewer(self, plan: FieldPlan) -> FieldPlan:
         if isinstance(plan, Computed) and plan.for_viewer is not None:
@@ -227,10 +211,14 @@ class PlanBuilder:
         self,
         key: str,
         plan: FieldPlan,
-        definition: GraphQLField,
-        nodes: list[FieldNode],
+        found: CollectedField,
         level: int,
+        parent: str,
+        below_abstract: bool = False,
     ) -> ChildPlan:
+        """The plan of a field of `parent` (a type name); `below_abstract`: an
+        interface or union field is above it."""
+        definition = found.definition
         type_: Any = definition.type
         non_null = isinstance(type_, GraphQLNonNull)
         if non_null:
@@ -244,19 +232,18 @@ class PlanBuilder:
                 type_ = type_.of_type
             if isinstance(type_, GraphQLList | GraphQLNonNull):
                 raise Unplannable(reasons.NESTED_LIST, f"{definition.type}")
-        selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
         leaf: Leaf | None = None
         objects: dict[str, ObjectPlan] = {}
         abstract = False
         if is_leaf_type(type_):
             leaf = serializer_for(type_)
-        elif is_object_type(type_):
-            objects[type_.name] = self.object_plan(type_, selection_sets, level + 1)
-        elif is_abstract_type(type_):
-            abstract = True
-            assert isinstance(type_, GraphQLAbstractType)
-            for possible in self.schema.get_possible_types(type_):
-                objects[possible.name] = self.object_plan(possible, selection_sets, level + 1)
+        elif is_object_type(type_) or is_abstract_type(type_):
+            abstract = is_abstract_type(type_)
+            owner = (parent, found.name)
+            for name, selected in found.objects.items():
+                objects[name] = self.object_plan(
+                    selected, level + 1, owner, below_abstract or abstract
+                )
         else:
             raise Unplannable(reasons.TYPE_NOT_COVERED, str(type_))
         if isinstance(plan, Batched):
@@ -265,94 +252,31 @@ class PlanBuilder:
             key=key,
             source=plan,
             definition=definition,
-            node=nodes[0],
-            selection=self.selection(nodes),
+            node=found.nodes[0],
+            selection=selection_of(found),
             non_null=non_null,
             is_list=is_list,
             item_non_null=item_non_null,
             leaf=leaf,
             objects=objects,
             abstract=abstract,
-            constant_arguments=_constant_arguments(definition, nodes[0]),
+            constant_arguments=_constant_arguments(definition, found.nodes[0]),
             folds=_folded_child(plan, objects, abstract),
         )
 
-    def selection(self, nodes: Sequence[FieldNode]) -> Selection:
-        """Field names below `nodes`, on any type (a superset is fine: joins only)."""
-        children: dict[str, list[FieldNode]] = {}
 
-        def gather(selection_set: SelectionSetNode | None) -> None:
-            if selection_set is None:
-                return
-            for selection in selection_set.selections:
-                if not self.included(selection):
-                    continue
-                if isinstance(selection, FieldNode):
-                    children.setdefault(selection.name.value, []).append(selection)
-                elif isinstance(selection, InlineFragmentNode):
-                    gather(selection.selection_set)
-                elif isinstance(selection, FragmentSpreadNode):
-                    fragment = self.fragments.get(selection.name.value)
-                    if fragment is not None:
-                        gather(fragment.selection_set)
+def selection_of(found: CollectedField) -> Selection:
+    """Field names below a field, on any of its types (a superset is fine: joins only)."""
+    return _selection([found])
 
-        for node in nodes:
-            gather(node.selection_set)
-        return Selection({name: self.selection(found) for name, found in children.items()})
 
-    def collect(
-        self, type_: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]
-    ) -> dict[str, list[FieldNode]]:
-        """Fields by response key, in first-appearance order (the spec's CollectFields)."""
-        fields: dict[str, list[FieldNode]] = {}
-        visited: set[str] = set()
-
-        def visit(selection_set: SelectionSetNode) -> None:
-            for selection in selection_set.selections:
-                if not self.included(selection):
-                    continue
-                if isinstance(selection, FieldNode):
-                    key = selection.alias.value if selection.alias else selection.name.value
-                    fields.setdefault(key, []).append(selection)
-                elif isinstance(selection, InlineFragmentNode):
-                    condition = selection.type_condition
-                    if condition is None or self.applies(condition.name.value, type_):
-                        visit(selection.selection_set)
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    fragment = self.fragments.get(name)
-                    if name in visited or fragment is None:
-                        continue
-                    visited.add(name)
-                    if self.applies(fragment.type_condition.name.value, type_):
-                        visit(fragment.selection_set)
-
-        for selection_set in selection_sets:
-            visit(selection_set)
-        return fields
-
-    def applies(self, condition: str, type_: GraphQLObjectType) -> bool:
-        if condition == type_.name:
-            return True
-        conditional = self.schema.get_type(condition)
-        return is_abstract_type(conditional) and self.schema.is_sub_type(conditional, type_)
-
-    def included(self, selection: Any) -> bool:
-        for directive in selection.directives or ():
-            name = directive.name.value
-            if name not in ("skip", "include"):
-                continue
-            [argument] = [a for a in directive.arguments if a.name.value == "if"]
-            value = argument.value
-            if isinstance(value, VariableNode):
-                flag = bool(self.variables.get(value.name.value))
-            elif isinstance(value, BooleanValueNode):
-                flag = value.value
-            else:
-                raise Unplannable(reasons.DIRECTIVE_ARGUMENT, name)
-            if (name == "skip") == flag:
-                return False
-        return True
+def _selection(fields: Sequence[CollectedField]) -> Selection:
+    by_name: dict[str, list[CollectedField]] = {}
+    for found in fields:
+        for selected in found.objects.values():
+            for below in selected.fields.values():
+                by_name.setdefault(below.name, []).append(below)
+    return Selection({name: _selection(group) for name, group in by_name.items()})
 
 
 __all__ = [
@@ -365,8 +289,8 @@ __all__ = [
     "Registry",
     "Selection",
     "Unplannable",
-    "directive_variables",
     "find_operation",
+    "selection_of",
 ]
 
 

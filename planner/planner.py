@@ -12,20 +12,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from graphql import GraphQLError, GraphQLSchema
+from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues, get_variable_values
 
 from cache.bounded import BoundedLRU, client_bytes
 from planner import reasons
 from planner.execute import NeedsReference, Run
-from planner.plan import (
-    OperationPlan,
-    PlanBuilder,
-    Registry,
-    Unplannable,
-    directive_variables,
-    find_operation,
-)
+from planner.plan import OperationPlan, PlanBuilder, Registry, Scans, Unplannable, find_operation
+from selections import SelectionTooComplex
 
 if TYPE_CHECKING:
     from gql.context import Context
@@ -55,10 +49,12 @@ class Planner:
         *,
         maxsize: int = 1024,
         max_bytes: int = DEFAULT_MAX_PLAN_BYTES,
+        scans: Scans | None = None,
     ) -> None:
         self.schema = schema
         self.registry = registry
         self.maxsize = maxsize
+        self.scans = scans  # how plans price aggregates for the cost (`PlanBuilder`)
         # A plan weighs its key's text plus its document's weight, which its size follows.
         self._plans: BoundedLRU[Hashable, OperationPlan | Unplannable] = BoundedLRU(
             maxsize, max_bytes
@@ -95,12 +91,12 @@ class Planner:
         """The operation's plan with the request's coerced variables, or `Unplannable`."""
         if not prepared.is_valid or prepared.document is None:
             raise Unplannable(reasons.INVALID_DOCUMENT)
-        operation, switches = self._operation(prepared, operation_name)
+        operation = self._operation(prepared, operation_name)
         coerced = self._coerce(prepared, operation_name, operation, variables)
         if isinstance(coerced, list):
             raise Unplannable(reasons.INVALID_VARIABLES)
-        flags = tuple(bool(coerced.coerced.get(name)) for name in switches)
-        plan = self._plan(prepared, operation_name, flags, is_admin, coerced.coerced)
+        flags = prepared.selections.flags(coerced.coerced)
+        plan = self._plan(prepared, operation_name, operation, flags, is_admin)
         return Bound(plan, coerced)
 
     def _coerce(
@@ -132,37 +128,34 @@ class Planner:
         await run.execute(bound.plan)
         return run
 
-    def _operation(
-        self, prepared: PreparedDocument, name: str | None
-    ) -> tuple[Any, tuple[str, ...]]:
+    def _operation(self, prepared: PreparedDocument, name: str | None) -> OperationDefinitionNode:
         key = f"{_OPERATION}:{name}"
         found = prepared.derived.get(key)
         if found is None:
             assert prepared.document is not None
             try:
-                operation = find_operation(prepared.document, name)
+                found = find_operation(prepared.document, name)
             except Unplannable as exc:
                 found = exc
-            else:
-                found = (operation, directive_variables(prepared.document))
             if name is None or not isinstance(found, Unplannable):
                 prepared.derived[key] = found  # a name the document lacks is not kept
         if isinstance(found, Unplannable):
             raise found
+        assert isinstance(found, OperationDefinitionNode)
         return found
 
     def _plan(
         self,
         prepared: PreparedDocument,
         operation_name: str | None,
-        flags: tuple[bool, ...],
+        operation: OperationDefinitionNode,
+        flags: tuple[bool, ...] | None,
         is_admin: bool,
-        variables: Mapping[str, Any],
     ) -> OperationPlan:
         key = (prepared.sha256, operation_name, flags, is_admin)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._build(prepared, operation_name, variables, is_admin)
+            plan = self._build(prepared, operation, flags, is_admin)
             self._plans.put(key, plan, client_bytes(key) + prepared.weight)
         if isinstance(plan, Unplannable):
             raise plan
@@ -171,15 +164,16 @@ class Planner:
     def _build(
         self,
         prepared: PreparedDocument,
-        operation_name: str | None,
-        variables: Mapping[str, Any],
+        operation: OperationDefinitionNode,
+        flags: tuple[bool, ...] | None,
         is_admin: bool,
     ) -> OperationPlan | Unplannable:
-        assert prepared.document is not None
-        operation, _ = self._operation(prepared, operation_name)
-        builder = PlanBuilder(self.schema, self.registry, prepared.document, variables, is_admin)
         try:
-            return builder.operation(operation)
+            collected = prepared.selections.collect(operation, flags)
+            builder = PlanBuilder(self.schema, self.registry, is_admin, self.scans)
+            return builder.operation(collected)
+        except SelectionTooComplex:  # the limits guard refuses it
+            return Unplannable(reasons.SELECTION_TOO_COMPLEX)
         except Unplannable as exc:
             return exc
 

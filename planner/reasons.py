@@ -20,6 +20,7 @@ FIELD_NOT_COVERED = "field_not_covered"  # a field its type's plans do not cover
 SCALAR_NOT_COVERED = "scalar_not_covered"  # a scalar without a planned serializer
 NESTED_LIST = "nested_list"  # [[T]]
 DIRECTIVE_ARGUMENT = "directive_argument"  # @skip/@include(if:) neither a variable nor a literal
+SELECTION_TOO_COMPLEX = "selection_too_complex"  # over the selection budget: the guard refuses it
 ERROR_TO_REPORT = "error_to_report"  # the answer carries an error: the reference reports it
 EXECUTION_ERROR = "execution_error"  # the planned run raised (a database error, say)
 
@@ -37,6 +38,7 @@ REASONS = frozenset(
         SCALAR_NOT_COVERED,
         NESTED_LIST,
         DIRECTIVE_ARGUMENT,
+        SELECTION_TOO_COMPLEX,
         ERROR_TO_REPORT,
         EXECUTION_ERROR,
     }

@@ -1,22 +1,24 @@
-"""Collect the fields a selection asks of a type (fragments, @skip/@include)."""
+"""The collected selections below the field being resolved (selections/).
+
+The operation's tree is the prepared document's (memoized per document and
+@skip/@include values, the one the planner and the cost read) when the app's
+document cache holds it; otherwise (a schema executed directly) it is
+collected for the request, with the same collector and budget.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    FragmentSpreadNode,
-    GraphQLObjectType,
-    GraphQLSchema,
-    InlineFragmentNode,
-    SelectionSetNode,
-    get_named_type,
-    is_abstract_type,
+from graphql import DocumentNode, OperationDefinitionNode
+from graphql.execution.values import VariableValues
+
+from selections import (
+    CollectedField,
+    CollectedOperation,
+    DocumentSelections,
+    SelectionTooComplex,
 )
-from graphql.execution.values import VariableValues, get_directive_values
-from graphql.type.directives import GraphQLIncludeDirective, GraphQLSkipDirective
 
 
 def variable_values(info: Any) -> VariableValues:
@@ -29,68 +31,58 @@ def variable_values(info: Any) -> VariableValues:
     return values if isinstance(values, VariableValues) else VariableValues({}, values or {})
 
 
-def _included(node: Any, variables: Any) -> bool:
-    skip = get_directive_values(GraphQLSkipDirective, node, variables)
-    if skip and skip.get("if") is True:
-        return False
-    include = get_directive_values(GraphQLIncludeDirective, node, variables)
-    return not (include and include.get("if") is False)
+def collected(info: Any) -> CollectedOperation:
+    """The operation's tree for this request's @skip/@include values."""
+    operation = info.operation
+    documents = getattr(info.context, "documents", None)
+    location = operation.loc
+    prepared = None
+    if documents is not None and location is not None:
+        prepared = documents.peek(location.source.body)  # the text it was parsed from
+    selections: DocumentSelections
+    if prepared is not None and _holds(prepared.document, operation):
+        selections = prepared.selections
+    else:
+        document = DocumentNode(definitions=(operation, *info.fragments.values()))
+        selections = DocumentSelections(info.schema, document)
+    return selections.collect(operation, selections.flags(variable_values(info).coerced))
 
 
-def _applies(schema: GraphQLSchema, condition: str | None, type_name: str) -> bool:
-    if condition is None or condition == type_name:
-        return True
-    conditional = schema.get_type(condition)
-    concrete = schema.get_type(type_name)
-    if conditional is None or concrete is None or not is_abstract_type(conditional):
-        return False
-    return schema.is_sub_type(conditional, concrete)
+def _holds(document: DocumentNode | None, operation: OperationDefinitionNode) -> bool:
+    return document is not None and any(d is operation for d in document.definitions)
 
 
-def collect_fields(
-    schema: GraphQLSchema,
-    fragments: dict[str, Any],
-    variables: Any,
-    type_name: str,
-    selection_sets: Iterable[SelectionSetNode],
-) -> dict[str, list[FieldNode]]:
-    """Response key → the field nodes merged under it, for objects of `type_name`."""
-    fields: dict[str, list[FieldNode]] = {}
-    pending = list(selection_sets)
-    while pending:
-        for selection in pending.pop().selections:
-            if not _included(selection, variables):
-                continue
-            if isinstance(selection, FieldNode):
-                key = selection.alias.value if selection.alias else selection.name.value
-                fields.setdefault(key, []).append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if _applies(schema, condition.name.value if condition else None, type_name):
-                    pending.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = fragments.get(selection.name.value)
-                if fragment and _applies(schema, fragment.type_condition.name.value, type_name):
-                    pending.append(fragment.selection_set)
-    return fields
+def located(info: Any) -> CollectedField | None:
+    """The current field in the operation's tree (by its response path), if found."""
+    keys: list[tuple[str, str | None]] = []
+    path = info.path
+    while path is not None:
+        if isinstance(path.key, str):
+            keys.append((path.key, path.typename))
+        path = path.prev
+    try:
+        selected = collected(info).root
+    except SelectionTooComplex:  # refused before execution when served by the app
+        return None
+    found: CollectedField | None = None
+    for key, parent_type in reversed(keys):
+        if found is not None:
+            selected = found.objects.get(parent_type) if parent_type else None
+        found = None if selected is None else selected.fields.get(key)
+        if found is None:
+            return None
+    return found
 
 
 def selects(info: Any, *paths: tuple[str, ...]) -> bool:
     """Whether the current field's selection reaches any of `paths` (field names)."""
-    root = get_named_type(info.return_type)
-    selection_sets = [node.selection_set for node in info.field_nodes if node.selection_set]
-    return any(_selects(info, root, selection_sets, path) for path in paths)
+    found = located(info)
+    return found is not None and any(_selects(found, path) for path in paths)
 
 
-def _selects(info: Any, type_: Any, selection_sets: list[Any], path: tuple[str, ...]) -> bool:
-    if not selection_sets or not isinstance(type_, GraphQLObjectType):
-        return False
-    fields = collect_fields(
-        info.schema, info.fragments, variable_values(info), type_.name, selection_sets
-    )
+def _selects(found: CollectedField, path: tuple[str, ...]) -> bool:
     head, rest = path[0], path[1:]
-    nodes = [node for group in fields.values() for node in group if node.name.value == head]
-    if not nodes or not rest:
-        return bool(nodes)
-    child = get_named_type(type_.fields[head].type)
-    return _selects(info, child, [n.selection_set for n in nodes if n.selection_set], rest)
+    below = [f for o in found.objects.values() for f in o.fields.values() if f.name == head]
+    if not below or not rest:
+        return bool(below)
+    return any(_selects(f, rest) for f in below)

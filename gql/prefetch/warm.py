@@ -19,21 +19,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    GraphQLObjectType,
-    GraphQLResolveInfo,
-    get_named_type,
-    is_abstract_type,
-    is_composite_type,
-)
+from graphql import GraphQLObjectType, GraphQLResolveInfo, get_named_type
 from graphql.execution.values import get_argument_values
 from strawberry.types import has_object_definition
 
 from compat.strawberry import field_arguments, resolver_function, strawberry_schema
 from gql.prefetch.marks import does_load
-from gql.prefetch.selection import collect_fields, variable_values
+from gql.prefetch.selection import located, variable_values
 from resolvers.deferred import Later
+from selections import CollectedField
 
 MAX_DEPTH = 12
 Info = GraphQLResolveInfo[Any]
@@ -54,9 +48,10 @@ def _strawberry_field(schema: Any, type_name: str, field_name: str) -> Any:
 
 async def prefetch(info: Info, result: Any) -> None:
     """Warm everything the current field's selection will load below `result`."""
-    selection_sets = [n.selection_set for n in info.field_nodes if n.selection_set]
     try:
-        await _level(info, _objects([result], get_named_type(info.return_type)), selection_sets, 0)
+        found = located(info)  # its collected selections (selections/)
+        if found is not None:
+            await _level(info, _objects([result], get_named_type(info.return_type)), found, 0)
     except Exception:  # the real walk reports errors where they belong
         return
 
@@ -81,18 +76,19 @@ def _objects(values: list[Any], named: Any) -> dict[str, list[Any]]:
 
 
 async def _level(
-    info: Info, objects: dict[str, list[Any]], selection_sets: list[Any], depth: int
+    info: Info, objects: dict[str, list[Any]], found: CollectedField, depth: int
 ) -> None:
-    if depth > MAX_DEPTH or not selection_sets:
+    """Warm the fields selected below `found` on `objects` (by type name)."""
+    if depth > MAX_DEPTH:
         return
     branches = []
     for type_name, instances in objects.items():
-        fields = collect_fields(
-            info.schema, info.fragments, variable_values(info), type_name, selection_sets
-        )
-        for nodes in fields.values():
+        selected = found.objects.get(type_name)
+        if selected is None:
+            continue
+        for below in selected.fields.values():
             try:
-                branch = _field(info, type_name, instances, nodes, depth)
+                branch = _field(info, type_name, instances, below, depth)
             except Exception:  # reported by the real walk
                 continue
             if branch is not None:
@@ -102,28 +98,26 @@ async def _level(
 
 
 def _field(
-    info: Info, type_name: str, instances: list[Any], nodes: list[FieldNode], depth: int
+    info: Info, type_name: str, instances: list[Any], found: CollectedField, depth: int
 ) -> Any:
     schema = strawberry_schema(info.schema)
-    name = nodes[0].name.value
-    field = _strawberry_field(schema, type_name, name)
+    field = _strawberry_field(schema, type_name, found.name)
     if field is None:
         return None
-    graphql_field = info.schema.get_type(type_name).fields[name]  # type: ignore[union-attr]
-    sub_selections = [n.selection_set for n in nodes if n.selection_set]
+    graphql_field = found.definition
     named = get_named_type(graphql_field.type)
-    leads_on = is_composite_type(named) and _loads_below(info, named, sub_selections, depth)
+    leads_on = _loads_below(info, found, depth)
     if field.base_resolver is None:  # an object held as a plain attribute
         if not leads_on:
             return None
         held = [getattr(instance, field.python_name) for instance in instances]
-        return _descend(info, held, sub_selections, depth, named)
+        return _descend(info, held, found, depth, named)
     resolver = resolver_function(field)
     if resolver is None or inspect.iscoroutinefunction(resolver):
         return None
     if not (does_load(resolver) or leads_on):
         return None
-    raw = get_argument_values(graphql_field, nodes[0], variable_values(info))
+    raw = get_argument_values(graphql_field, found.nodes[0], variable_values(info))
     kwargs = field_arguments(schema, field, raw)
     info_parameter = field.base_resolver.info_parameter
     if info_parameter is not None:
@@ -134,36 +128,29 @@ def _field(
             results.append(resolver(instance, **kwargs))
         except Exception:  # reported by the real walk
             continue
-    return _descend(info, results, sub_selections if leads_on else [], depth, named)
+    return _descend(info, results, found if leads_on else None, depth, named)
 
 
-def _loads_below(info: Info, named: Any, selection_sets: list[Any], depth: int) -> bool:
+def _loads_below(info: Info, found: CollectedField, depth: int) -> bool:
     """Whether any field selected below (on any possible type) loads: else skip the walk."""
-    if depth > MAX_DEPTH or not selection_sets:
+    if depth > MAX_DEPTH or not found.objects:
         return False
     schema = strawberry_schema(info.schema)
-    possible = info.schema.get_possible_types(named) if is_abstract_type(named) else [named]
-    for object_type in possible:
-        fields = collect_fields(
-            info.schema, info.fragments, variable_values(info), object_type.name, selection_sets
-        )
-        for nodes in fields.values():
-            name = nodes[0].name.value
-            field = _strawberry_field(schema, object_type.name, name)
+    for type_name, selected in found.objects.items():
+        for below in selected.fields.values():
+            field = _strawberry_field(schema, type_name, below.name)
             if field is None:
                 continue
             resolver = resolver_function(field)
             if resolver is not None and does_load(resolver):
                 return True
-            child = get_named_type(object_type.fields[name].type)
-            children = [n.selection_set for n in nodes if n.selection_set]
-            if is_composite_type(child) and _loads_below(info, child, children, depth + 1):
+            if _loads_below(info, below, depth + 1):
                 return True
     return False
 
 
 async def _descend(
-    info: Info, results: list[Any], sub_selections: list[Any], depth: int, named: Any
+    info: Info, results: list[Any], found: CollectedField | None, depth: int, named: Any
 ) -> None:
     # Await the loads themselves (futures: no task per item); build objects
     # only when there is a level below to warm.
@@ -171,11 +158,11 @@ async def _descend(
     settled: Any = iter(())
     if pending:
         settled = iter(await asyncio.gather(*pending, return_exceptions=True))
-    if not sub_selections:
+    if found is None:
         return
     values = [_settle(r, next(settled)) if inspect.isawaitable(r) else r for r in results]
     values = [v for v in values if not isinstance(v, BaseException)]
-    await _level(info, _objects(values, named), sub_selections, depth + 1)
+    await _level(info, _objects(values, named), found, depth + 1)
 
 
 def _settle(awaited: Any, value: Any) -> Any:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import time
 
 import httpx
+from graphql import OperationDefinitionNode
 
+from gql.schema import build_schema, document_cache
+from limits import DocumentPolicy
 from tests.limits.app import GRAPHQL_RESPONSE, app_client, codes, token
+from tests.selections.chain import chain
 
 # drivers.nodes, then trips.nodes.driver four times: depth 14 (the limit is 12).
 DEEP = "{ drivers { nodes { " + "trips { nodes { driver { " * 4 + "id" + " } } }" * 4 + " } } }"
@@ -159,3 +163,90 @@ async def test_messages_echo_only_a_short_prefix_of_input(http: httpx.AsyncClien
     query = "query($id: ID!) { driver(id: $id) { id } }"
     body = (await post(http, query, variables=variables)).json()
     assert all("y" * 41 not in e["message"] for e in body["errors"])
+
+
+# drivers → trips → safetyEvents, every page size from one variable.
+THREE_LEVELS = """query($n: Int = 100) { drivers(first: $n) { nodes { id trips(first: $n) {
+  nodes { id safetyEvents(first: $n) { nodes { id } } } } } } }"""
+
+
+def three_levels(n: int) -> int:
+    return n * (1 + n * (1 + n))
+
+
+async def test_cost_reads_variable_defaults(http: httpx.AsyncClient) -> None:
+    body = (await post(http, THREE_LEVELS)).json()  # $n absent: its default, 100
+    assert codes(body) == ["QUERY_TOO_COSTLY"]
+    assert body["errors"][0]["extensions"]["cost"] == three_levels(100)
+
+
+async def test_cost_reads_coerced_values(http: httpx.AsyncClient) -> None:
+    body = (await post(http, THREE_LEVELS, variables={"n": 100.0})).json()  # an Int to GraphQL
+    assert codes(body) == ["QUERY_TOO_COSTLY"]
+    assert body["errors"][0]["extensions"]["cost"] == three_levels(100)
+    small = (await post(http, THREE_LEVELS, variables={"n": 2.0})).json()
+    assert "errors" not in small
+    assert small["extensions"]["cost"]["requested"] == three_levels(2)
+
+
+async def test_lists_of_ids_cost_their_length(http: httpx.AsyncClient) -> None:
+    query = 'query($ids: [ID!]! = ["a", "b", "c"]) { nodes(ids: $ids) { id } }'
+    assert (await post(http, query)).json()["extensions"]["cost"]["requested"] == 3
+    body = (await post(http, query, variables={"ids": ["a"] * 7})).json()
+    assert body["extensions"]["cost"]["requested"] == 7
+    body = (await post(http, query, variables={"ids": "a"})).json()  # coerced to a list of one
+    assert body["extensions"]["cost"]["requested"] == 1
+
+
+async def test_counts_cost_what_they_scan(http: httpx.AsyncClient) -> None:
+    # All trips: 1,000,000 rows at 1,000 a point (limits/scans.py).
+    body = (await post(http, "{ trips(first: 1) { totalCount } }")).json()
+    assert body["extensions"]["cost"]["requested"] == 1_000
+    assert body["extensions"]["cost"]["actual"] == 1_000  # it ran
+    body = (await post(http, "{ drivers(first: 3) { totalCount nodes { id } } }")).json()
+    assert body["extensions"]["cost"]["requested"] == 10 + 3
+
+
+async def test_the_collectors_budget_through_the_app(small_db_url: str) -> None:
+    async with app_client(small_db_url, max_selection_steps=100) as http:
+        response = await post(http, chain(30))
+        assert response.status_code == 400
+        assert codes(response.json()) == ["SELECTION_TOO_COMPLEX"]
+        assert "data" not in response.json()
+        assert "errors" not in (await post(http, chain(10))).json()
+
+
+async def test_the_doubling_fragment_chain_is_answered_in_linear_steps(
+    http: httpx.AsyncClient,
+) -> None:
+    text = chain(30)
+    body = (await post(http, text)).json()
+    assert "errors" not in body
+    assert body["extensions"]["cost"]["requested"] == 20  # a page of drivers, nothing more
+    assert "planner" not in body["extensions"]  # planned (no hand-over to the reference)
+    assert [sorted(d) for d in body["data"]["drivers"]["nodes"]] == [["id", "name"]] * 12
+    prepared = document_cache(build_schema(), DocumentPolicy()).peek(text)
+    assert prepared is not None and prepared.document is not None
+    operation = prepared.document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    assert prepared.selections.collect(operation).steps <= 5 * 30 + 20
+
+
+async def test_actual_beyond_requested_is_charged(small_db_url: str) -> None:
+    settings = {"rate_limit_bucket_size": 100, "rate_limit_restore_rate": 0.001}
+    # The list of risk buckets has no length argument: requested as one object, it
+    # holds one per risk level (4). 1 summary + 10 (its driver totals) + 1 → 4.
+    query = "{ fleetSummary { riskDistribution { level drivers } } }"
+    async with app_client(small_db_url, **settings) as http:
+        cost = (await post(http, query)).json()["extensions"]["cost"]
+        assert (cost["requested"], cost["actual"]) == (12, 15)
+        assert cost["throttle"]["remaining"] == 100 - 15
+
+
+async def test_fragments_nested_too_deep(http: httpx.AsyncClient) -> None:
+    query = "{ drivers { nodes { ...F0 } } } "  # 120 fragments, one in the next: ~850 tokens
+    query += " ".join(f"fragment F{i} on Driver {{ ...F{i + 1} }}" for i in range(120))
+    query += " fragment F120 on Driver { id }"
+    response = await post(http, query)
+    assert response.status_code == 400
+    assert codes(response.json()) == ["SELECTION_TOO_COMPLEX"]

@@ -45,3 +45,20 @@ def test_key_count_is_bounded() -> None:
     for key in "abcd":
         buckets.take(key, 1, now=0)
     assert len(buckets._levels) == 3
+
+
+def test_a_forced_take_goes_below_zero_and_is_waited_out() -> None:
+    # A cost found after the fact (actual beyond requested) is charged even if the
+    # bucket lacks it; the next request waits for the debt to refill.
+    buckets = LocalBuckets(capacity=100, rate=10)
+    assert buckets.take("a", 90, now=0).allowed
+    charged = buckets.take("a", 30, now=0, force=True)
+    assert charged.allowed and charged.remaining == -20
+    refused = buckets.take("a", 10, now=0)
+    assert not refused.allowed and refused.retry_after == 3.0  # 30 missing at 10/s
+    assert buckets.take("a", 10, now=3).allowed
+
+
+def test_a_debt_is_at_most_one_bucket() -> None:
+    buckets = LocalBuckets(capacity=100, rate=10)
+    assert buckets.take("a", 1_000, now=0, force=True).remaining == -100

@@ -38,6 +38,15 @@ async def test_take_refuse_refund(buckets: RedisBuckets) -> None:
     assert (await buckets.take("b", 100)).allowed  # its own bucket
 
 
+async def test_a_forced_take_goes_below_zero(buckets: RedisBuckets) -> None:
+    assert (await buckets.take("a", 90)).allowed
+    charged = await buckets.take("a", 30, force=True)
+    assert charged.allowed and -20.1 < charged.remaining < -19.9
+    refused = await buckets.take("a", 10)
+    assert not refused.allowed and 2.9 < refused.retry_after <= 3.0
+    assert (await buckets.take("b", 1_000, force=True)).remaining == -100  # one bucket at most
+
+
 async def test_limiter_uses_redis(buckets: RedisBuckets) -> None:
     limiter = RateLimiter(100, 10, buckets, timeout=1.0)
     await limiter.take("shared", 90)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from graphql import OperationDefinitionNode, parse
 
 from gql.documents import DocumentCache
 from gql.schema import build_schema, document_cache
 from limits import DocumentPolicy, limit_rules
+from limits.measure import measure_operation
+from tests.selections.chain import chain
 
 POLICY = DocumentPolicy(
     max_tokens=200, max_depth=4, max_aliases=3, max_directives=3, max_root_fields=2
@@ -44,10 +47,19 @@ def test_depth_counts_through_fragments(cache: DocumentCache) -> None:
 
 def test_aliases_multiply_through_fragment_spreads(cache: DocumentCache) -> None:
     text = """
-      { activeSeason { ...A ...A } }
+      { activeSeason { ...A } seasons { nodes { ...A } } }
       fragment A on Season { a: id b: name }
     """
     assert error_codes(cache, text) == ["TOO_MANY_ALIASES"]
+
+
+def test_a_fragment_spread_twice_in_one_place_counts_once(cache: DocumentCache) -> None:
+    # As at execution: the second spread merges into the first (the spec's CollectFields).
+    text = """
+      { activeSeason { ...A ...A } }
+      fragment A on Season { a: id b: name }
+    """
+    assert cache.prepare(text).is_valid
 
 
 def test_directives(cache: DocumentCache) -> None:
@@ -118,3 +130,26 @@ def test_worst_document_within_the_token_limit_validates_quickly() -> None:
     started = time.perf_counter()
     cache.prepare(text)
     assert time.perf_counter() - started < 0.5  # ~0.1 s on a busy 2-core machine
+
+
+def test_the_doubling_fragment_chain_is_measured_in_linear_steps() -> None:
+    # 30 fragments each spreading the next twice: depth 2, no alias, ~10 tokens a
+    # fragment. Within every limit, and measured (and validated) at once: its
+    # collector steps grow with the document, not with its 2^30 expansions.
+    text = chain(30)
+    document = parse(text)
+    [operation] = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
+    measured = measure_operation(operation, fragments)
+    assert (measured.depth, measured.aliases, measured.root_fields) == (3, 0, 1)
+    assert measured.steps <= 5 * 30 + 20
+    assert measure_operation(operation, fragments).steps == measured.steps
+    prepared = document_cache(build_schema(), DocumentPolicy()).prepare(text)
+    assert prepared.is_valid
+
+
+def test_over_the_collectors_budget() -> None:
+    cache = document_cache(build_schema(), DocumentPolicy(max_selection_steps=100))
+    [error] = cache.prepare(chain(30)).errors
+    assert error.extensions == {"code": "SELECTION_TOO_COMPLEX", "limit": 100}
+    assert cache.prepare(chain(10)).is_valid

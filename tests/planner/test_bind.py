@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from compat.strawberry import graphql_schema
+from gql.documents import DocumentCache
 from gql.planned import FIELD_REGISTRY
 from gql.schema import build_schema, document_cache
+from limits.scans import object_scan
 from planner import Planner, Unplannable, reasons
+from tests.selections.chain import chain
 
 QUERY = "query($n: Int, $id: ID!) { driver(id: $id) { trips(first: $n) { totalCount } } }"
 
@@ -72,3 +75,39 @@ def test_an_unknown_operation_name_is_not_remembered() -> None:
     planner.bind(prepared, "Known", None, is_admin=False)
     assert len(planner) == 1
     assert planner._plans.bytes >= prepared.weight
+
+
+def test_the_doubling_fragment_chain_is_planned_from_a_linear_collection() -> None:
+    schema = build_schema()
+    planner = Planner(graphql_schema(schema), FIELD_REGISTRY)
+    text = chain(30, leaf="id trips(first: 2) { totalCount nodes { id } }")
+    prepared = document_cache(schema).prepare(text)
+    bound = planner.bind(prepared, None, None, is_admin=False)
+    assert bound.plan.levels == 5  # drivers, nodes, trips, nodes, id
+    assert bound.plan.loads == 3  # batched fields: drivers, trips, totalCount
+    collected = prepared.selections.collect(bound.plan.operation)
+    assert collected.steps <= 5 * 30 + 30
+
+
+def test_selections_over_the_budget_are_not_planned() -> None:
+    schema = build_schema()
+    # A tree over the budget (the limits guard refuses the request before it runs).
+    prepared = DocumentCache(graphql_schema(schema), max_selection_steps=50).prepare(chain(30))
+    with pytest.raises(Unplannable, match=reasons.SELECTION_TOO_COMPLEX):
+        Planner(graphql_schema(schema), FIELD_REGISTRY).bind(prepared, None, None, is_admin=False)
+
+
+def test_plans_count_aggregates_unless_below_an_abstract_field() -> None:
+    schema = build_schema()
+    planner = Planner(graphql_schema(schema), FIELD_REGISTRY, scans=object_scan)
+    drivers = document_cache(schema).prepare("{ drivers(first: 3) { nodes { id rank } } }")
+    plan = planner.bind(drivers, None, None, is_admin=False).plan
+    assert plan.scans_counted
+    [connection] = plan.root.children
+    [page] = connection.objects.values()
+    [nodes] = page.children
+    assert nodes.objects["Driver"].scan == 10  # its rank (limits/scans.py)
+    # The cost's walk of a response cannot tell a node's type: the guard walks it.
+    query = '{ nodes(ids: ["RHJpdmVyOjI="]) { ... on Driver { rank } } }'
+    plan = planner.bind(document_cache(schema).prepare(query), None, None, is_admin=False).plan
+    assert not plan.scans_counted

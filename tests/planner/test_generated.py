@@ -32,6 +32,7 @@ from compat.strawberry import graphql_schema
 from gql.planned import FIELD_REGISTRY
 from gql.schema import build_schema
 from planner.plan import PlanBuilder, find_operation
+from selections import DocumentSelections
 from tests.gql.ids import global_id
 from tests.planner.conftest import Executors, cost
 
@@ -113,5 +114,5 @@ async def test_generated_documents_answer_alike(executors: Executors) -> None:
 def statement_bound(query: str) -> int:
     """The plan's loads: one statement per loading field, whatever the page sizes."""
     document = parse(query)
-    builder = PlanBuilder(SCHEMA, FIELD_REGISTRY, document, {}, is_admin=False)
-    return builder.operation(find_operation(document, None)).loads
+    collected = DocumentSelections(SCHEMA, document).collect(find_operation(document, None))
+    return PlanBuilder(SCHEMA, FIELD_REGISTRY, is_admin=False).operation(collected).loads
