@@ -10,7 +10,8 @@ line ends. So a client sending its head a byte at a time (slowloris), or
 one endless header line, holds a connection, and its memory, for good.
 
 This protocol times and measures each head, from the connection's start or
-the request's first byte to the end of its headers:
+from the first read of a head that read did not finish (a head that comes
+whole in one read, as nearly all do, arms no timer), to its end:
 
 - not complete within HEADER_READ_TIMEOUT_SECONDS: 408 with the code
   HEADER_READ_TIMEOUT (nothing at all was sent: the connection just closes);
@@ -102,9 +103,15 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if self._in_head:
             self._head_raw += len(data)
         super().data_received(data)
+        if not self._in_head:
+            return
         # Still inside the head after all of it: every one of those bytes is the head's.
-        if self._in_head and self._head_raw > self._limits.max_header_bytes:
+        if self._head_raw > self._limits.max_header_bytes:
             self._refuse_head(431, HEADERS_TOO_LARGE_CODE, self._too_large())
+        elif self._head_begun and self._head_timer is None:
+            # A head this read began but did not finish: only now does it need its
+            # deadline. Most heads come whole in one read and arm no timer at all.
+            self._arm()
 
     # -- parser callbacks -----------------------------------------------------------
 
@@ -114,8 +121,6 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_begin()
         self._in_head = self._head_begun = True
         self._head_size = 0
-        if self._head_timer is None:  # a later request on a kept-alive connection
-            self._arm()
 
     def on_url(self, url: bytes) -> None:
         if self._refused:
