@@ -544,6 +544,16 @@ async def drive_abuse(
     return AbuseOutcome(outcome, phases, mix, config, samples)
 
 
+def rss_by_minute(result: AbuseOutcome) -> str:
+    """RSS at each minute of the abuse: a plateau is a bound reached, a slope a leak."""
+    marks: list[str] = []
+    for t, kib in result.rss:
+        minute = int(t // 60)
+        if t > 0 and len(marks) == minute:
+            marks.append(f"{minute}: {kib / 1024:.0f}")
+    return ", ".join(marks) or "no samples"
+
+
 def latency_row(label: str, tally: Tally, seconds: float) -> str:
     values = [v for vs in tally.latencies.values() for v in vs]
     if not values:
@@ -628,7 +638,8 @@ def abuse_report(args: argparse.Namespace, opts: Any, result: AbuseOutcome, load
         f"{abuse.median_ms(base_values):.0f} ms",
         f"- **RSS of the serving processes** (sampled every second): before the abuse "
         f"{before / 1024:.1f} MiB, peak {peak / 1024:.1f} MiB, after {after / 1024:.1f} MiB: "
-        f"**growth {growth / 1e6:+.1f} MB** (target < {RSS_GROWTH_TARGET_BYTES / 1e6:.0f} MB)",
+        f"**growth {growth / 1e6:+.1f} MB** (target < {RSS_GROWTH_TARGET_BYTES / 1e6:.0f} MB); "
+        f"MiB by minute of abuse: {rss_by_minute(result)}",
         f"- Benign 5xx: **{outcome.tally.server_errors}**; malformed or data-less 200s: "
         f"{len(outcome.tally.bad_bodies)}; writes exact and cleaned up: "
         f"{'yes' if outcome.writes_exact else 'NO'} ({len(outcome.tally.created)} trips)",
