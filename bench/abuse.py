@@ -534,7 +534,10 @@ async def abuser_loop(client: Abuser, mix: list[Variant]) -> None:
             return
         variant = mix[position % len(mix)]
         position += 1
-        await variant.run(client, variant)
+        try:
+            await variant.run(client, variant)
+        except Exception as exc:  # a harness bug must not end a ten-minute run unreported
+            client.tally.problem(variant, f"harness error {exc!r}")
 
 
 # ---------------------------------------------------------------- slow connections
@@ -670,7 +673,11 @@ async def holder_loop(config: AbuseConfig, index: int, tally: AbuseTally) -> Non
         # Start a hold only if it ends before the deadline: the mix stops on time.
         if time.monotonic() + longest >= config.deadline:
             return
-        await hold_once(config, kind, source, tally)
+        try:
+            await hold_once(config, kind, source, tally)
+        except Exception as exc:
+            tally.problem(kind.variant, f"harness error {exc!r}")
+            await asyncio.sleep(1.0)
 
 
 # ---------------------------------------------------------------- entry point
