@@ -648,11 +648,14 @@ def abuse_report(args: argparse.Namespace, opts: Any, result: AbuseOutcome, load
         f"{not outcome.mismatches_after_run and not outcome.mismatches_after_cleanup}; "
         f"failed deletes: {outcome.delete_failures}",
         f"- Abuse per class: {class_summary(mix)}",
-        f"- X-Forwarded-For spoofing throttled {mix.xff_throttled:,} times "
-        "(the header does not choose the bucket)",
+        f"- X-Forwarded-For spoofing: {mix.xff_throttled:,} bursts of "
+        f"{abuse.XFF_BURST} requests at the cost limit throttled, each with a new address in "
+        "the header (it does not choose the bucket)",
         "",
         *mix_rows(mix),
     ]
+    if outcome.tally.bad_bodies:
+        lines += ["", f"- First benign problems: {outcome.tally.bad_bodies[:5]}"]
     if mix.examples:
         lines += ["", f"- First unexpected answers: {mix.examples[:5]}"]
     return "\n".join(lines) + "\n"
