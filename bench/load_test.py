@@ -28,41 +28,61 @@ What one run does:
 6. A dated section is appended to bench/RESULTS.md (other scales:
    bench/out/RESULTS-dev.md, or --results).
 
-Exit status: 0 all checks passed; 1 a check failed (5xx, lost or duplicated
-writes, inexact aggregates, unbounded RSS); 2 the run could not be made.
+With --abuse (issue 17's acceptance, "abuse mix"):
+
+    .venv/bin/python bench/load_test.py --abuse    # 50 benign clients: 60 s alone, 600 s with abuse
+    .venv/bin/python bench/load_test.py --abuse --duration 20 --baseline 10 \\
+        --drivers 500 --trips-per-driver 20           # a quick dev run
+
+the same benign clients (default 50) run a warm-up (`--warmup`, not counted),
+a baseline without abuse (`--baseline` s), then `--duration` s beside the
+abuse mix of bench/abuse.py (`--abuse-clients` closed-loop clients cycling
+through the review's classes at the largest sizes the limits allow, plus
+`--slow-connections` held at a time), which runs in a process of its own.
+The report gives benign p50/p99 without and with the abuse (target: p99 with
+at most twice p99 without), the serving processes' RSS sampled every second
+(before the abuse, its peak, after; target: less than 50 MB growth), and
+every abusive answer by class and variant against what the server promises
+(no 5xx, the expected refusal codes). `--abuse-only` runs some variants or
+classes only, to find which one hurts.
+
+Exit status: 0 all checks passed (with --abuse: and both targets met); 1 a
+check failed (5xx, lost or duplicated writes, inexact aggregates, unbounded
+RSS, an unexpected abusive answer, a target missed); 2 the run could not be made.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
+import multiprocessing
+import os
 import random
 import statistics
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
-import jwt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contextlib
 
+import abuse
 import run as bench
+from payloads import KINDS, RECORD_TRIP, token, trip_input
 
 QUERY_WEIGHTS = {"q1": 3, "q2": 2, "q3": 3, "q4": 2}
 WRITE_DRIVERS = 100
 RSS_GROWTH_LIMIT = 1.20
-RECORD_TRIP = """mutation RecordTrip($input: RecordTripInput!) {
-  recordTrip(input: $input) { trip { id } userErrors { code message } } }"""
 DELETE_TRIP = "mutation($id: ID!) { deleteTrip(id: $id) { deletedId userErrors { code } } }"
-KINDS = ("HARSH_BRAKING", "RAPID_ACCELERATION", "SPEEDING", "SHARP_TURN", "PHONE_USE")
 IN_SEASON = "JOIN seasons s ON s.starts_at <= t.started_at AND t.started_at < s.ends_at"
 
 
@@ -84,38 +104,6 @@ class Tally:
         return sum(self.statuses.values())
 
 
-def global_id(kind: str, pk: int) -> str:
-    return base64.b64encode(f"{kind}:{pk}".encode()).decode()
-
-
-def token(secret: str, subject: str, role: str) -> str:
-    now = int(time.time())
-    claims = {"sub": subject, "role": role, "iat": now, "exp": now + 3600}
-    return jwt.encode(claims, secret, algorithm="HS256")
-
-
-def trip_input(rng: random.Random, driver_pk: int) -> dict[str, Any]:
-    ended = datetime.now(UTC) - timedelta(minutes=rng.randint(5, 48 * 60))
-    duration = timedelta(minutes=rng.randint(5, 180))
-    started = ended - duration
-    events = [
-        {
-            "kind": rng.choice(KINDS),
-            "severity": rng.randint(1, 5),
-            "occurredAt": (started + duration * rng.random()).isoformat(),
-        }
-        for _ in range(rng.randint(0, 4))
-    ]
-    return {
-        "driverId": global_id("Driver", driver_pk),
-        "startedAt": started.isoformat(),
-        "endedAt": ended.isoformat(),
-        "distanceKm": round(rng.uniform(1.0, 250.0), 3),
-        "safetyScore": rng.randint(0, 100),
-        "safetyEvents": events,
-    }
-
-
 async def client_loop(
     index: int,
     http: httpx.AsyncClient,
@@ -124,9 +112,10 @@ async def client_loop(
     write_share: float,
     tokens: tuple[str, str],
     write_drivers: list[int],
-    tally: Tally,
+    tally_at: Callable[[], Tally],
     think: float,
 ) -> None:
+    """One benign client; `tally_at` gives the tally of the phase a request starts in."""
     rng = random.Random(index)
     reader, admin = tokens
     names = [op.name for op in operations for _ in range(QUERY_WEIGHTS.get(op.name, 1))]
@@ -134,6 +123,7 @@ async def client_loop(
     while time.monotonic() < deadline:
         if think:
             await asyncio.sleep(rng.uniform(0, 2 * think))
+        tally = tally_at()
         driver_pk = None
         if rng.random() < write_share:
             name = "recordTrip"
@@ -188,8 +178,14 @@ def rss_kib(root: int) -> int:
     return sum(bench._status_kib(pid, "VmRSS") for pid in [root, *bench._descendants(root)])
 
 
-async def sample_rss(root: int, samples: list[tuple[float, int]], stop: asyncio.Event) -> None:
-    started = time.monotonic()
+async def sample_rss(
+    root: int,
+    samples: list[tuple[float, int]],
+    stop: asyncio.Event,
+    origin: float | None = None,
+) -> None:
+    """RSS every second, timed from `origin` (a time.monotonic(); default: now)."""
+    started = time.monotonic() if origin is None else origin
     while not stop.is_set():
         samples.append((time.monotonic() - started, rss_kib(root)))
         with contextlib.suppress(TimeoutError):
@@ -326,60 +322,343 @@ class Outcome:
         )
 
 
+@dataclass(frozen=True)
+class Setup:
+    """What every benign client shares."""
+
+    secret: str
+    operations: list[Any]
+    write_drivers: list[int]
+    dsn: str
+
+    @classmethod
+    def make(cls, opts: Any, env: dict[str, str]) -> Setup:
+        rng = random.Random(7)
+        write_drivers = rng.sample(range(1, opts.drivers + 1), min(WRITE_DRIVERS, opts.drivers))
+        db_url = opts.admin_url.set(drivername="postgresql", database=opts.database)
+        dsn = db_url.render_as_string(hide_password=False)
+        return cls(env["JWT_SECRET"], bench.load_operations(opts), write_drivers, dsn)
+
+
+def benign_clients(
+    args: argparse.Namespace,
+    setup: Setup,
+    http: httpx.AsyncClient,
+    deadline: float,
+    tally_at: Callable[[], Tally],
+) -> list[Any]:
+    secret = setup.secret
+    return [
+        client_loop(
+            i,
+            http,
+            setup.operations,
+            deadline,
+            args.write_share,
+            (token(secret, f"load-{i}", "reader"), token(secret, f"load-{i}", "admin")),
+            setup.write_drivers,
+            tally_at,
+            args.think,
+        )
+        for i in range(args.clients)
+    ]
+
+
+async def check_and_clean(
+    http: httpx.AsyncClient, setup: Setup, tally: Tally, trips_before: int
+) -> tuple[int, list[str], int, list[str], int]:
+    """Trips after the run and after cleanup, aggregate mismatches after each, and failed
+    deletes (Outcome's order): every recorded trip is deleted through the API."""
+    dsn = setup.dsn
+    trips_after_run = await trips_count(dsn)
+    touched = sorted(tally.touched)
+    after_run = await stats_mismatches(dsn, touched) if touched else []
+    bench.log(f"deleting the {len(tally.created)} recorded trips through the API")
+    admin = token(setup.secret, "load-cleanup", "admin")
+    delete_failures = await delete_trips(http, admin, tally.created)
+    trips_after_cleanup = await trips_count(dsn)
+    after_cleanup = await stats_mismatches(dsn, touched) if touched else []
+    return trips_after_run, trips_after_cleanup, after_run, after_cleanup, delete_failures
+
+
+def http_limits(args: argparse.Namespace) -> httpx.Limits:
+    return httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+
+
 async def drive(args: argparse.Namespace, opts: Any, server: Any, env: dict[str, str]) -> Outcome:
-    secret = env["JWT_SECRET"]
-    operations = bench.load_operations(opts)
-    rng = random.Random(7)
-    write_drivers = rng.sample(range(1, opts.drivers + 1), min(WRITE_DRIVERS, opts.drivers))
-    db_url = opts.admin_url.set(drivername="postgresql", database=opts.database)
-    dsn = db_url.render_as_string(hide_password=False)
-    trips_before = await trips_count(dsn)
+    setup = Setup.make(opts, env)
+    trips_before = await trips_count(setup.dsn)
     tally = Tally()
-    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
-    async with httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60) as http:
+    async with httpx.AsyncClient(
+        base_url=server.base_url, limits=http_limits(args), timeout=60
+    ) as http:
         stop = asyncio.Event()
         samples: list[tuple[float, int]] = []
         sampler = asyncio.create_task(sample_rss(server.process.pid, samples, stop))
         started = time.monotonic()
         deadline = started + args.duration
-        await asyncio.gather(
-            *(
-                client_loop(
-                    i,
-                    http,
-                    operations,
-                    deadline,
-                    args.write_share,
-                    (token(secret, f"load-{i}", "reader"), token(secret, f"load-{i}", "admin")),
-                    write_drivers,
-                    tally,
-                    args.think,
-                )
-                for i in range(args.clients)
-            )
-        )
+        await asyncio.gather(*benign_clients(args, setup, http, deadline, lambda: tally))
         seconds = time.monotonic() - started
         stop.set()
         await sampler
         bench.log(f"{tally.requests} requests in {seconds:.1f} s; checking the writes")
-        trips_after_run = await trips_count(dsn)
-        touched = sorted(tally.touched)
-        after_run = await stats_mismatches(dsn, touched) if touched else []
-        bench.log(f"deleting the {len(tally.created)} recorded trips through the API")
-        admin = token(secret, "load-cleanup", "admin")
-        delete_failures = await delete_trips(http, admin, tally.created)
-    after_cleanup = await stats_mismatches(dsn, touched) if touched else []
-    return Outcome(
-        tally,
-        seconds,
-        samples,
-        trips_before,
-        trips_after_run,
-        await trips_count(dsn),
-        after_run,
-        after_cleanup,
-        delete_failures,
+        checked = await check_and_clean(http, setup, tally, trips_before)
+    return Outcome(tally, seconds, samples, trips_before, *checked)
+
+
+# ---------------------------------------------------------------- the abuse mix (--abuse)
+
+
+@dataclass
+class Phases:
+    """The benign clients' tallies by the phase a request starts in: warm-up (not
+    reported), baseline (no abuse), abuse."""
+
+    baseline_from: float
+    abuse_from: float
+    warmup: Tally = field(default_factory=Tally)
+    baseline: Tally = field(default_factory=Tally)
+    abuse: Tally = field(default_factory=Tally)
+
+    def at(self) -> Tally:
+        now = time.monotonic()
+        if now < self.baseline_from:
+            return self.warmup
+        return self.baseline if now < self.abuse_from else self.abuse
+
+    def merged(self, extra: abuse.AbuseTally) -> Tally:
+        """Every phase's requests and writes, with the abuse's writes (for the checks)."""
+        total = Tally()
+        for tally in (self.warmup, self.baseline, self.abuse):
+            for name, values in tally.latencies.items():
+                total.latencies[name] += values
+            total.statuses.update(tally.statuses)
+            total.error_codes.update(tally.error_codes)
+            total.bad_bodies += tally.bad_bodies
+            total.created += tally.created
+            total.touched |= tally.touched
+        total.created += extra.created
+        total.touched |= extra.touched
+        return total
+
+
+@dataclass
+class AbuseOutcome:
+    outcome: Outcome  # every phase together: writes, cleanup and 5xx checks
+    phases: Phases
+    mix: abuse.AbuseTally
+    config: abuse.AbuseConfig
+    rss: list[tuple[float, int]]  # (seconds from the abuse's start, KiB of every process)
+
+    def latencies(self, tally: Tally) -> list[float]:
+        return [v for values in tally.latencies.values() for v in values]
+
+    @property
+    def p99_ratio(self) -> float:
+        without = percentile(self.latencies(self.phases.baseline), 0.99)
+        with_abuse = percentile(self.latencies(self.phases.abuse), 0.99)
+        return with_abuse / without if without else float("inf")
+
+    def rss_figures(self) -> tuple[int, int, int]:
+        """KiB before the abuse (the last sample before it), its peak, and after (its last)."""
+        before = [kib for t, kib in self.rss if t <= 0] or [self.rss[0][1]]
+        during = [kib for t, kib in self.rss if 0 < t <= self.config.duration] or before
+        return before[-1], max(during), during[-1]
+
+    @property
+    def rss_growth_bytes(self) -> int:
+        before, _, after = self.rss_figures()
+        return (after - before) * 1024
+
+    @property
+    def mix_clean(self) -> bool:
+        server_errors = sum(self.mix.server_errors(cls) for cls in ALL_CLASSES)
+        return server_errors == 0 and not self.mix.unexpected and self.mix.xff_throttled > 0
+
+    @property
+    def passed(self) -> bool:
+        checks = self.outcome.tally.server_errors == 0 and not self.outcome.tally.bad_bodies
+        return (
+            checks
+            and self.outcome.writes_exact
+            and self.mix_clean
+            and self.p99_ratio <= P99_RATIO_TARGET
+            and self.rss_growth_bytes < RSS_GROWTH_TARGET_BYTES
+        )
+
+
+ALL_CLASSES = (*abuse.CLASSES, "6-slow")
+P99_RATIO_TARGET = 2.0
+RSS_GROWTH_TARGET_BYTES = 50_000_000  # 50 MB over the abuse
+
+
+def abuse_config(
+    args: argparse.Namespace, server: Any, env: dict[str, str], setup: Setup, start: float
+) -> abuse.AbuseConfig:
+    return abuse.AbuseConfig(
+        base_url=server.base_url,
+        secret=setup.secret,
+        limits=abuse.Limits.from_env(env),
+        start=start,
+        duration=float(args.duration),
+        clients=args.abuse_clients,
+        slow_connections=args.slow_connections,
+        write_drivers=tuple(setup.write_drivers),
+        writes=args.abuse_writes,
+        only=tuple(args.abuse_only.split(",")) if args.abuse_only else (),
     )
+
+
+async def drive_abuse(
+    args: argparse.Namespace, opts: Any, server: Any, env: dict[str, str]
+) -> AbuseOutcome:
+    """Benign clients throughout: warm-up, baseline, then the same clients beside the
+    abuse mix, which runs in a process of its own from the baseline's end."""
+    setup = Setup.make(opts, env)
+    trips_before = await trips_count(setup.dsn)
+    now = time.monotonic()
+    phases = Phases(now + args.warmup, now + args.warmup + args.baseline)
+    config = abuse_config(args, server, env, setup, phases.abuse_from)
+    loop = asyncio.get_running_loop()
+    spawn = multiprocessing.get_context("spawn")  # no fork of a process with a running loop
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        mix_future = loop.run_in_executor(pool, abuse.run_abuse, config)
+        async with httpx.AsyncClient(
+            base_url=server.base_url, limits=http_limits(args), timeout=60
+        ) as http:
+            stop = asyncio.Event()
+            samples: list[tuple[float, int]] = []
+            sampler = asyncio.create_task(
+                sample_rss(server.process.pid, samples, stop, origin=phases.abuse_from)
+            )
+            deadline = config.deadline
+            await asyncio.gather(*benign_clients(args, setup, http, deadline, phases.at))
+            stop.set()
+            await sampler
+            mix = await mix_future
+            bench.log(f"abuse mix: {sum(mix.outcomes.values())} requests; checking the writes")
+            tally = phases.merged(mix)
+            checked = await check_and_clean(http, setup, tally, trips_before)
+    seconds = time.monotonic() - now
+    outcome = Outcome(tally, seconds, samples, trips_before, *checked)
+    return AbuseOutcome(outcome, phases, mix, config, samples)
+
+
+def rss_by_minute(result: AbuseOutcome) -> str:
+    """RSS at each minute of the abuse: a plateau is a bound reached, a slope a leak."""
+    marks: list[str] = []
+    for t, kib in result.rss:
+        minute = int(t // 60)
+        if t > 0 and len(marks) == minute:
+            marks.append(f"{minute}: {kib / 1024:.0f}")
+    return ", ".join(marks) or "no samples"
+
+
+def latency_row(label: str, tally: Tally, seconds: float) -> str:
+    values = [v for vs in tally.latencies.values() for v in vs]
+    if not values:
+        return f"| {label} | 0 | | | | |"
+    statuses = ", ".join(f"{status}: {n}" for status, n in sorted(_by_status(tally).items()))
+    return (
+        f"| {label} | {len(values):,} | {len(values) / seconds:.1f} | "
+        f"{statistics.median(values) * 1000:.0f} | {percentile(values, 0.99) * 1000:.0f} | "
+        f"{statuses} |"
+    )
+
+
+def _by_status(tally: Tally) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    for (_, status), n in tally.statuses.items():
+        counts[status] += n
+    return counts
+
+
+def mix_rows(mix: abuse.AbuseTally) -> list[str]:
+    rows = [
+        "| class | variant | requests | answers (HTTP status, code) | unexpected | "
+        "p50 ms | max ms |",
+        "|---|---|---:|---|---:|---:|---:|",
+    ]
+    for cls, name in sorted(mix.latencies):
+        answers = ", ".join(
+            f"{status} {label}: {n:,}"
+            for (c, v, status, label), n in sorted(mix.outcomes.items())
+            if (c, v) == (cls, name)
+        )
+        values = mix.latencies[(cls, name)]
+        rows.append(
+            f"| {cls} | {name} | {len(values):,} | {answers} | "
+            f"{mix.unexpected[(cls, name)]} | {abuse.median_ms(values):.0f} | "
+            f"{max(values) * 1000:.0f} |"
+        )
+    return rows
+
+
+def class_summary(mix: abuse.AbuseTally) -> str:
+    return "; ".join(
+        f"{cls} {mix.requests(cls):,} requests, 5xx {mix.server_errors(cls)}, unexpected "
+        f"{sum(n for (c, _), n in mix.unexpected.items() if c == cls)}"
+        for cls in ALL_CLASSES
+        if mix.requests(cls)
+    )
+
+
+def abuse_report(args: argparse.Namespace, opts: Any, result: AbuseOutcome, load: str) -> str:
+    outcome, phases, mix = result.outcome, result.phases, result.mix
+    before, peak, after = result.rss_figures()
+    growth = result.rss_growth_bytes
+    base_values = result.latencies(phases.baseline)
+    abuse_values = result.latencies(phases.abuse)
+    lines = [
+        f"## Abuse mix {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} "
+        f"({'targets met' if result.passed else 'NOT PASSED'})",
+        "",
+        f"- Command: `.venv/bin/python bench/load_test.py {' '.join(args.argv)}`".rstrip()
+        + f", commit {bench._git()}",
+        f"- Data: {opts.database} ({opts.drivers:,} drivers x {opts.trips_per_driver} trips); "
+        f"server `fleetgraph serve --workers {args.workers}`, ENVIRONMENT=production, "
+        "no Redis, no response cache, rate limiter on, every other limit at its default",
+        f"- Benign: {args.clients} clients (own API key each), one request at a time, "
+        f"Q1-Q4 + recordTrip ({args.write_share:g}), through {args.warmup} s warm-up "
+        f"(not counted), {args.baseline} s baseline, then {args.duration} s beside the abuse",
+        f"- Abuse (bench/abuse.py, its own process): {args.abuse_clients} closed-loop clients "
+        f"cycling through classes 1-5{' and 7' if args.abuse_writes else ''}, anonymous from "
+        f"their own loopback addresses (one per class), plus {args.slow_connections} slow "
+        "connections (class 6) held at a time",
+        f"- Machine: {bench._cpu()}, {os.cpu_count()} cores shared by the server, PostgreSQL "
+        f"and both load generators; load average before: {load}, after: {bench.loadavg()}",
+        "",
+        "| benign requests | requests | req/s | p50 ms | p99 ms | statuses |",
+        "|---|---:|---:|---:|---:|---|",
+        latency_row("without abuse (baseline)", phases.baseline, args.baseline),
+        latency_row("with abuse", phases.abuse, args.duration),
+        "",
+        f"- **p99 with abuse / without: {result.p99_ratio:.2f}** (target <= "
+        f"{P99_RATIO_TARGET:g}); p50 {abuse.median_ms(abuse_values):.0f} ms vs "
+        f"{abuse.median_ms(base_values):.0f} ms",
+        f"- **RSS of the serving processes** (sampled every second): before the abuse "
+        f"{before / 1024:.1f} MiB, peak {peak / 1024:.1f} MiB, after {after / 1024:.1f} MiB: "
+        f"**growth {growth / 1e6:+.1f} MB** (target < {RSS_GROWTH_TARGET_BYTES / 1e6:.0f} MB); "
+        f"MiB by minute of abuse: {rss_by_minute(result)}",
+        f"- Benign 5xx: **{outcome.tally.server_errors}**; malformed or data-less 200s: "
+        f"{len(outcome.tally.bad_bodies)}; writes exact and cleaned up: "
+        f"{'yes' if outcome.writes_exact else 'NO'} ({len(outcome.tally.created)} trips)",
+        f"- Trips {outcome.trips_before:,} -> {outcome.trips_after_run:,} after the run -> "
+        f"{outcome.trips_after_cleanup:,} after cleanup; aggregates exact: "
+        f"{not outcome.mismatches_after_run and not outcome.mismatches_after_cleanup}; "
+        f"failed deletes: {outcome.delete_failures}",
+        f"- Abuse per class: {class_summary(mix)}",
+        f"- X-Forwarded-For spoofing: {mix.xff_throttled:,} bursts of "
+        f"{abuse.XFF_BURST} requests at the cost limit throttled, each with a new address in "
+        "the header (it does not choose the bucket)",
+        "",
+        *mix_rows(mix),
+    ]
+    if outcome.tally.bad_bodies:
+        lines += ["", f"- First benign problems: {outcome.tally.bad_bodies[:5]}"]
+    if mix.examples:
+        lines += ["", f"- First unexpected answers: {mix.examples[:5]}"]
+    return "\n".join(lines) + "\n"
 
 
 def report(args: argparse.Namespace, opts: Any, outcome: Outcome, load_before: str) -> str:
@@ -452,8 +731,10 @@ def report(args: argparse.Namespace, opts: Any, outcome: Outcome, load_before: s
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/load_test.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument(
+        "--duration", type=int, help="seconds of load (60; with --abuse: of abuse, 600)"
+    )
+    parser.add_argument("--clients", type=int, help="benign clients (200; with --abuse: 50)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write-share", type=float, default=0.1)
     parser.add_argument(
@@ -462,9 +743,43 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--drivers", type=int, default=bench.FULL_DRIVERS)
     parser.add_argument("--trips-per-driver", type=int, default=bench.FULL_TRIPS_PER_DRIVER)
     parser.add_argument("--results", type=Path, help="report file (default as bench/run.py)")
+    abuse_options = parser.add_argument_group("the abuse mix (bench/abuse.py)")
+    abuse_options.add_argument(
+        "--abuse", action="store_true", help="benign clients alone, then beside the abuse mix"
+    )
+    abuse_options.add_argument("--baseline", type=int, default=60, help="seconds without abuse")
+    abuse_options.add_argument("--warmup", type=int, default=10, help="seconds not measured")
+    abuse_options.add_argument("--abuse-clients", type=int, default=10)
+    abuse_options.add_argument(
+        "--slow-connections", type=int, default=12, help="slow connections held at a time"
+    )
+    abuse_options.add_argument(
+        "--no-abuse-writes",
+        dest="abuse_writes",
+        action="store_false",
+        help="leave out class 7 (recordTrip retried with one externalId, an admin token)",
+    )
+    abuse_options.add_argument(
+        "--abuse-only", metavar="NAMES", help="comma-separated variants or classes to run"
+    )
     args = parser.parse_args(argv)
+    if args.duration is None:
+        args.duration = 600 if args.abuse else 60
+    if args.clients is None:
+        args.clients = 50 if args.abuse else 200
     args.argv = argv
     return args
+
+
+def serve_command(args: argparse.Namespace, port: int) -> list[str]:
+    return [
+        str(bench.VENV_BIN / "fleetgraph"),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(args.workers),
+    ]
 
 
 def main(argv: list[str]) -> int:
@@ -476,25 +791,23 @@ def main(argv: list[str]) -> int:
         env = bench.api_env(opts)
         env["RATE_LIMIT_ENABLED"] = "true"  # the per-client buckets are part of what is tested
         port = bench.free_port()
-        command = [
-            str(bench.VENV_BIN / "fleetgraph"),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ]
         load_before = bench.loadavg()
-        with bench.serving("load-test", command, env, port) as server:
-            outcome = asyncio.run(drive(args, opts, server, env))
+        with bench.serving("load-test", serve_command(args, port), env, port) as server:
+            if args.abuse:
+                result = asyncio.run(drive_abuse(args, opts, server, env))
+            else:
+                outcome = asyncio.run(drive(args, opts, server, env))
     except bench.BenchError as exc:
         print(f"load test: {exc}", file=sys.stderr)
         return 2
-    section = report(args, opts, outcome, load_before)
+    if args.abuse:
+        section, passed = abuse_report(args, opts, result, load_before), result.passed
+    else:
+        section, passed = report(args, opts, outcome, load_before), outcome.passed
     print(section)
     bench.append_report(opts.results, section)
     bench.log(f"appended to {opts.results}")
-    return 0 if outcome.passed else 1
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

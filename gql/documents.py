@@ -169,7 +169,11 @@ def _coded_syntax_error(error: GraphQLError) -> GraphQLError:
     too_many = "tokens. Parsing aborted" in error.message
     code = "TOO_MANY_TOKENS" if too_many else "GRAPHQL_PARSE_FAILED"
     error.extensions = {**(error.extensions or {}), "code": code}
-    return error
+    # The error is cached with the text: its traceback would keep the parser's frames
+    # alive, and with them the lexer's tokens and the pieces of the string it was
+    # reading (measured: 100-440 KiB beyond the text for a 100 KB body).
+    error.__context__ = None
+    return error.with_traceback(None)
 
 
 class CachedDocuments(SchemaExtension):

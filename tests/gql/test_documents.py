@@ -37,3 +37,13 @@ def test_a_document_heavier_than_the_bound_is_prepared_but_not_kept() -> None:
     text = "{ activeSeason { name } }" + " " * 20_000
     assert cache.prepare(text).is_valid
     assert len(cache) == 0 and cache.bytes == 0
+
+
+def test_a_syntax_error_is_kept_without_the_parser_it_was_raised_in() -> None:
+    """A cached syntax error holds no traceback: its frames would keep the lexer's tokens
+    and the string being read, several times the text the entry is weighed by."""
+    cache = _cache()
+    for text in ('{ a } "' + " " * 50_000 + '"', '{ a(x: "' + '\\"' * 20_000):
+        (error,) = cache.prepare(text).errors
+        assert error.extensions == {"code": "GRAPHQL_PARSE_FAILED"}
+        assert error.__traceback__ is None and error.__context__ is None
