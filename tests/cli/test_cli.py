@@ -11,6 +11,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def assert_one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def sqlite_revision(path: Path) -> str | None:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:  # commits, then closes
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     return None if row is None else str(row[0])
 
@@ -88,7 +89,7 @@ def test_migrate_unknown_revision(tmp_path: Path) -> None:
     path = tmp_path / "foreign.sqlite3"
     url = f"sqlite+aiosqlite:///{path}"
     upgrade(url)
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:  # commits, then closes
         conn.execute("UPDATE alembic_version SET version_num = 'ffffffff'")
 
     result = run_cli(tmp_path, "migrate", DATABASE_URL=url)

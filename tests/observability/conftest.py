@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,6 @@ def broken_sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite+aiosqlite:///{path}"
     upgrade(url)
     asyncio.run(seed_database(url, SeedPlan(drivers=2, trips_per_driver=1), progress=False))
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection, connection:  # commits, then closes
         connection.execute("DROP TABLE vehicles")
     return url
