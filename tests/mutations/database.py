@@ -3,11 +3,14 @@ against a recomputation from the trips and events they summarize."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from models.base import UTCDateTime
 
 TABLES = (
     "seasons",
@@ -38,14 +41,23 @@ GROUP BY s.id, t.driver_id, e.kind
 """
 
 
+def _typed(sql: str, params: dict[str, Any]) -> TextClause:
+    """`sql` with its datetime parameters bound as the models store them (no DB-API
+    default adapter: sqlite3's is deprecated since Python 3.12)."""
+    times = [
+        bindparam(k, type_=UTCDateTime()) for k, v in params.items() if isinstance(v, datetime)
+    ]
+    return text(sql).bindparams(*times)
+
+
 async def scalar(engine: AsyncEngine, sql: str, **params: Any) -> Any:
     async with engine.connect() as conn:
-        return (await conn.execute(text(sql), params)).scalar()
+        return (await conn.execute(_typed(sql, params), params)).scalar()
 
 
 async def rows(engine: AsyncEngine, sql: str, **params: Any) -> list[Any]:
     async with engine.connect() as conn:
-        return list((await conn.execute(text(sql), params)).all())
+        return list((await conn.execute(_typed(sql, params), params)).all())
 
 
 async def table_counts(engine: AsyncEngine) -> dict[str, int]:
