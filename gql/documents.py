@@ -31,7 +31,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from cache.bounded import BoundedLRU
+from bounded import BoundedLRU
 from selections import DEFAULT_MAX_STEPS, DocumentSelections
 
 DEFAULT_MAX_DOCUMENTS = 1024

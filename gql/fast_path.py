@@ -33,7 +33,7 @@ from graphql import OperationDefinitionNode, OperationType
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.http import GraphQLRequestData
 
-from cache.bounded import BoundedLRU
+from bounded import BoundedLRU
 from cache.view import HIT_KEY
 from gql.documents import PreparedDocument
 from observability import note_fast_path

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from cache.bounded import BoundedLRU
+from bounded import BoundedLRU
 from errors.domain import MAX_ECHO, echo
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import Integer
 
-from cache.bounded import BoundedLRU, client_bytes
+from bounded import BoundedLRU, client_bytes
 from db.statements import note_statement
 from loaders.read_pool import ReadPool, ReadPools
 from loaders.records import record_type

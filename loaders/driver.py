@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Integer, Label, Select, bindparam, func, select
 
-from cache.bounded import BoundedLRU
+from bounded import BoundedLRU
 from loaders.base import AnyRow, Loader
 from loaders.batch import one_by_key
 from loaders.database import Database, row_shapes

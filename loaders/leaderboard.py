@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, func, select
 
-from cache.bounded import BoundedLRU, client_bytes
+from bounded import BoundedLRU, client_bytes
 from loaders.base import AnyRow
 from loaders.database import Database
 from loaders.driver import drivers, joined_driver_columns

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, FromClause, Select, bindparam, case, func,
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Integer
 
-from cache.bounded import BoundedLRU
+from bounded import BoundedLRU
 from loaders.base import AnyRow
 from loaders.database import Database, row_shapes
 from pagination import Ordering, Page, PageRequest, make_page, page_params

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from cache.bounded import BoundedLRU
+from bounded import BoundedLRU
 
 DocumentMode = Literal["masked", "full", "off"]
 MAX_DOCUMENT_LENGTH = 4096

@@ -20,7 +20,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Histogram
 
-from cache.bounded import BoundedLRU
+from bounded import BoundedLRU
 from db.statements import close_statement_log, open_statement_log
 from observability import tracing
 from observability.document import DocumentMode

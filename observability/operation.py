@@ -25,7 +25,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import Status, StatusCode
 
-from cache.bounded import BoundedLRU
+from bounded import BoundedLRU
 from observability import tracing
 from observability.document import document_attribute
 from observability.metrics import GRAPHQL_ERRORS

@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, literal_column, or_, tuple_
 
-from cache.bounded import BoundedLRU, client_bytes
+from bounded import BoundedLRU, client_bytes
 from pagination.args import PageRequest, page_request
 from pagination.cursor import decode_cursor, encode_cursor
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues, get_variable_values
 
-from cache.bounded import BoundedLRU, client_bytes
+from bounded import BoundedLRU, client_bytes
 from planner import reasons
 from planner.execute import NeedsReference, Run
 from planner.plan import OperationPlan, PlanBuilder, Registry, Scans, Unplannable, find_operation

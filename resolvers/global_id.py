@@ -49,7 +49,7 @@ MAX_GLOBAL_ID_LENGTH = 64
 # is a dict lookup (0.05 us) where decoding and checking cost 0.66 us. Ids come from
 # clients: refusals raise, so they are never cached, and a valid id is at most
 # MAX_GLOBAL_ID_LENGTH characters, so the cache holds at most 4096 short strings
-# (functools' C cache, not cache/bounded.py: this is per id, on the hottest path).
+# (functools' C cache, not bounded/lru.py: this is per id, on the hottest path).
 @lru_cache(maxsize=4096)
 def decode_id(global_id: str) -> tuple[str, int]:
     """(type name, pk); InvalidId when malformed or of an unknown type."""

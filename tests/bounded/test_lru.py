@@ -1,4 +1,4 @@
-"""The bounded LRU every per-process memo keyed by client input uses (cache/bounded.py)."""
+"""The bounded LRU every per-process memo keyed by client input uses (bounded/lru.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from cache.bounded import BoundedLRU, client_bytes
+from bounded import BoundedLRU, client_bytes
 
 
 def test_least_recently_used_goes_first() -> None:
