@@ -275,6 +275,9 @@ class Abuser:
         allowed: frozenset[Label],
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any] | None:
+        # A client in debt (its requests' cost, or the CPU its new documents took) is
+        # refused before its request is read: an expected answer to any abuse.
+        allowed = allowed | {THROTTLED}
         content = body if isinstance(body, bytes) else json.dumps(body).encode()
         sent = {"content-type": "application/json", **(headers or {})}
         started = time.perf_counter()

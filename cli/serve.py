@@ -47,6 +47,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "forwarded_allow_ips": settings.forwarded_allow_ips,
         "log_level": settings.log_level.lower(),
         "access_log": False,
+        # The supervisor kills a worker whose ping thread does not answer in time; under
+        # a full CPU (a thread preparing a large document, the loop busy) uvicorn's 5 s
+        # killed live workers with every request on them (bench/RESULTS.md, abuse mix).
+        "timeout_worker_healthcheck": settings.worker_healthcheck_timeout_seconds,
         # SIGTERM drains in-flight requests; none outlives its deadline by much.
         "timeout_graceful_shutdown": int(settings.request_timeout_seconds) + 5,
     }

@@ -142,6 +142,18 @@ class Settings(BaseSettings):
     rate_limit_bucket_size: int = Field(default=20_000, ge=1)
     rate_limit_restore_rate: float = Field(default=2_000.0, gt=0, description="points/second")
     rate_limit_redis_timeout: float = Field(default=0.1, gt=0, le=10)
+    rate_limit_points_per_cpu_ms: float = Field(
+        default=100.0,
+        ge=0,
+        description="Points charged per CPU millisecond a new document's parse and "
+        "validation take (limits/work.py); 0: not charged.",
+    )
+    rate_limit_throttle_delay_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="How long a client in debt waits for its 429 (limits/debt_gate.py).",
+    )
     request_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
     database_statement_timeout_ms: int = Field(default=5_000, ge=0, le=3_600_000)
     introspection: bool | None = Field(
@@ -156,6 +168,13 @@ class Settings(BaseSettings):
         default=200, ge=0, description="In-flight HTTP requests per process; 0: no cap."
     )
     keep_alive_timeout_seconds: int = Field(default=5, ge=1, le=600)
+    worker_healthcheck_timeout_seconds: int = Field(
+        default=60,
+        ge=5,
+        le=3600,
+        description="With --workers > 1: how long a worker may take to answer the "
+        "supervisor's ping before it is killed as hung.",
+    )
     forwarded_allow_ips: str = Field(
         default="",
         description="Proxies (IPs, networks, or *) whose X-Forwarded-For/-Proto are believed; "

@@ -23,7 +23,7 @@ from db.statements import count_statements
 from gql.cached_http import CachedGraphQLApp
 from gql.fast_path import FastPath
 from gql.schema import build_schema
-from limits import BodyReadTimeout, ConcurrencyLimit, RequestSizeLimit
+from limits import BodyReadTimeout, ConcurrencyLimit, DebtGate, RequestSizeLimit
 from loaders import Database
 from loaders.database import create_read_pools
 from loaders.season_calendar import SeasonCalendar
@@ -117,6 +117,13 @@ def create_app(
                 ConcurrencyLimit,
                 max_requests=settings.max_concurrent_requests,
                 exempt=MONITORING_PATHS,
+            ),
+            # A client in debt is refused before anything reads or parses its request.
+            Middleware(
+                DebtGate,
+                limiter=graphql.rate_limiter,
+                client_of=graphql.client_of,
+                delay=settings.rate_limit_throttle_delay_seconds,
             ),
             # Before the fast path: its body reads are bounded too.
             Middleware(BodyReadTimeout, timeout=settings.body_read_timeout_seconds),

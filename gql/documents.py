@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sys
+import time
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from bounded import BoundedLRU
+from limits.work import PreparationCost
 from selections import DEFAULT_MAX_STEPS, DocumentSelections
 
 DEFAULT_MAX_DOCUMENTS = 1024
@@ -53,6 +55,8 @@ class PreparedDocument:
     # Its operations' collected selections, memoized (under its cache's budget).
     selections: DocumentSelections = field(compare=False, repr=False)
     weight: int = field(default=0, compare=False)  # bytes it keeps, about (DocumentCache)
+    # The CPU its parse and validation took, charged once to a client (limits/work.py).
+    preparation: PreparationCost = field(default_factory=PreparationCost, compare=False)
     # Free slots for consumers that derive per-document data (plans, cost, cache hints).
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -129,6 +133,12 @@ class DocumentCache:
         return entry
 
     def _prepare(self, text: str) -> PreparedDocument:
+        started = time.thread_time()  # this thread's CPU: the loop's, or the worker's
+        prepared = self._parse_and_validate(text)
+        prepared.preparation.seconds = time.thread_time() - started
+        return prepared
+
+    def _parse_and_validate(self, text: str) -> PreparedDocument:
         sha256 = hashlib.sha256(text.encode()).hexdigest()
         try:
             document = parse(text, max_tokens=self.max_tokens)

@@ -86,6 +86,7 @@ class GraphQLApp(GraphQL[Context, None]):
             max_cost=settings.max_query_cost,
             timeout=settings.request_timeout_seconds,
             limiter=self.rate_limiter,
+            points_per_cpu_ms=settings.rate_limit_points_per_cpu_ms,
         )
         self.planner = (
             Planner(
@@ -230,7 +231,7 @@ class GraphQLApp(GraphQL[Context, None]):
         try:
             with observe_operations([data]) as done:
                 results = await self.guard.run(
-                    [data], self.client_key(request, context), headers, execute, (bound.variables,)
+                    [data], self.client_key(request, viewer), headers, execute, (bound.variables,)
                 )
                 done(results)
         except (RequestRejected, HTTPException) as exc:
@@ -464,19 +465,29 @@ class GraphQLApp(GraphQL[Context, None]):
             return results  # type: ignore[return-value]
 
         items = request_data if isinstance(request_data, list) else [request_data]
-        client = self.client_key(request, context)
+        client = self.client_key(request, context.viewer)
         with observe_operations(items) as done:  # rejections get an operation span too
             results = await self.guard.run(items, client, sub_response.headers, execute)
             done(results)
         return results if isinstance(request_data, list) else results[0]
 
-    def client_key(self, request: Request, context: Context) -> str:
+    def client_key(self, request: Request, viewer: Viewer) -> str:
         """Whose bucket pays: the token's subject, else the client address."""
         if self.rate_limiter is None:
             return ""  # no buckets: nobody pays
-        if context.viewer.subject:
-            return f"sub:{context.viewer.subject}"
+        if viewer.subject:
+            return f"sub:{viewer.subject}"
         return f"ip:{request.client.host if request.client else 'unknown'}"
+
+    def client_of(self, scope: Scope) -> str:
+        """`client_key` before the request is read (limits/debt_gate.py): a token that
+        does not verify is the address's (the view answers it 401 when it gets there)."""
+        request = Request(scope)
+        try:
+            viewer = self.viewer_of(request)
+        except TokenError:
+            viewer = ANONYMOUS
+        return self.client_key(request, viewer)
 
     async def get_sub_response(self, request: Any) -> Response:
         sub_response = await super().get_sub_response(request)

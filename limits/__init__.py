@@ -4,6 +4,7 @@ body read time (see README)."""
 from limits.batch import MAX_BATCH_OPERATIONS, check_batch, check_batch_items
 from limits.body_timeout import BodyReadTimeout
 from limits.concurrency import ConcurrencyLimit
+from limits.debt_gate import DebtGate
 from limits.errors import RequestRejected, coded_error
 from limits.guard import RequestGuard
 from limits.policy import DocumentPolicy
@@ -15,6 +16,7 @@ __all__ = [
     "MAX_BATCH_OPERATIONS",
     "BodyReadTimeout",
     "ConcurrencyLimit",
+    "DebtGate",
     "DocumentPolicy",
     "RateLimiter",
     "RequestGuard",

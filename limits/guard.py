@@ -34,6 +34,7 @@ from limits.buckets import Take
 from limits.cost import CostTree, CountedResult, compile_cost
 from limits.deadlines import Deadlines
 from limits.rate_limiter import RateLimiter
+from limits.work import PreparationCost
 from selections import CollectedOperation, DocumentSelections, SelectionTooComplex
 
 Execute = Callable[[list[GraphQLRequestData]], Awaitable[list[ExecutionResult]]]
@@ -48,6 +49,8 @@ class Prepared(Protocol):
     def errors(self) -> tuple[GraphQLError, ...]: ...
     @property
     def selections(self) -> DocumentSelections: ...
+    @property
+    def preparation(self) -> PreparationCost: ...
 
 
 class RequestGuard:
@@ -59,10 +62,13 @@ class RequestGuard:
         max_cost: int,
         timeout: float,
         limiter: RateLimiter | None,
+        points_per_cpu_ms: float = 0.0,
     ) -> None:
+        """`points_per_cpu_ms`: what a new document's preparation is charged (limits/work.py)."""
         self.schema = schema
         self.prepare = prepare
         self.max_cost = max_cost
+        self.points_per_cpu_ms = points_per_cpu_ms
         self.timeout = timeout
         self.deadlines = Deadlines(timeout)
         self.limiter = limiter
@@ -80,9 +86,13 @@ class RequestGuard:
         results: list[ExecutionResult | None] = [None] * len(items)
         trees: list[CostTree | None] = [None] * len(items)
         requested = [0] * len(items)
+        work = 0
         for i, item in enumerate(items):
             coerced = variables[i] if i < len(variables) else None
-            results[i], trees[i], requested[i] = await self._admit(item, coerced)
+            results[i], trees[i], requested[i], prepared = await self._admit(item, coerced)
+            work += prepared
+        if work:  # CPU already spent, refused or not: owed whatever the bucket holds
+            await self._take(client, work, force=True)
         admitted = [i for i, result in enumerate(results) if result is None]
         total = sum(requested[i] for i in admitted)
         take = await self._take(client, total if admitted else 0)
@@ -122,14 +132,16 @@ class RequestGuard:
 
     async def _admit(
         self, item: GraphQLRequestData, variables: VariableValues | None
-    ) -> tuple[ExecutionResult | None, CostTree | None, int]:
-        """(refusal or None, cost tree, requested cost) for one operation."""
+    ) -> tuple[ExecutionResult | None, CostTree | None, int, int]:
+        """(refusal or None, cost tree, requested cost, points owed for preparing its
+        document) for one operation."""
         if item.query is None:
-            return None, None, 0  # Strawberry answers "no query" (HTTP 400)
+            return None, None, 0, 0  # Strawberry answers "no query" (HTTP 400)
         prepared = await self.prepare(item.query)
+        work = prepared.preparation.points(self.points_per_cpu_ms)
         checked = self._checked(prepared, item.operation_name)
         if isinstance(checked, ExecutionResult):
-            return checked, None, 0
+            return checked, None, 0, work
         coerced: Mapping[str, Any] | None = None if variables is None else variables.coerced
         collected = checked
         if prepared.selections.switches:  # @skip/@include read variables
@@ -139,7 +151,7 @@ class RequestGuard:
             try:
                 collected = prepared.selections.collect(checked.operation, flags)
             except SelectionTooComplex as exc:
-                return _too_complex(exc), None, 0
+                return _too_complex(exc), None, 0, work
         tree = collected.derived.get(compile_cost)
         if tree is None:
             tree = collected.derived[compile_cost] = compile_cost(collected)
@@ -151,7 +163,7 @@ class RequestGuard:
         if requested > self.max_cost:
             message = f"Query cost {requested} exceeds the limit of {self.max_cost}."
             refusal = _refusal(message, "QUERY_TOO_COSTLY", limit=self.max_cost, cost=requested)
-        return refusal, tree, requested
+        return refusal, tree, requested, work
 
     def _throttled(
         self, take: Take, total: int, headers: MutableMapping[str, str]

@@ -13,6 +13,7 @@ import time
 
 from redis.exceptions import RedisError
 
+from bounded import BoundedLRU
 from config import Settings
 from db.redis_client import redis_client
 from limits.buckets import LocalBuckets, Take
@@ -22,6 +23,10 @@ logger = logging.getLogger("fleetgraph.limits")
 
 FALLBACK_SECONDS = 5.0
 KEY_PREFIX = "fleetgraph:rate:"
+# Clients seen in debt, with when their bucket is back at zero: read before any work on
+# a request (limits/debt_gate.py), without asking Redis. Keys are client keys (an
+# address or a verified token's subject), bounded anyway.
+MAX_DEBTORS = 10_000
 
 
 class RateLimiter:
@@ -38,6 +43,7 @@ class RateLimiter:
         self.timeout = timeout
         self.local = LocalBuckets(capacity, rate)
         self._redis_down_until = 0.0
+        self._debtors: BoundedLRU[str, float] = BoundedLRU(MAX_DEBTORS, 2 * 1024 * 1024)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimiter:
@@ -64,6 +70,14 @@ class RateLimiter:
     async def take(self, key: str, cost: float, *, force: bool = False) -> Take:
         """Take `cost` points if the bucket has them (a negative cost refunds); `force`:
         take them anyway, the level falling below zero (a cost found after the fact)."""
+        outcome = await self._take(key, cost, force)
+        if outcome.remaining < 0:
+            self._debtors.put(key, time.monotonic() - outcome.remaining / self.rate)
+        elif self._debtors:
+            self._debtors.pop(key)
+        return outcome
+
+    async def _take(self, key: str, cost: float, force: bool) -> Take:
         if self.redis is not None and self.using_redis:
             try:
                 async with asyncio.timeout(self.timeout):
@@ -72,6 +86,23 @@ class RateLimiter:
                 logger.warning("rate limiter: Redis unavailable (%r); in-process buckets", exc)
                 self._redis_down_until = time.monotonic() + FALLBACK_SECONDS
         return self.local.take(key, cost, force=force)
+
+    @property
+    def has_debtors(self) -> bool:
+        """Whether any client was seen in debt (the common case, no, costs one check)."""
+        return bool(self._debtors)
+
+    def debt_seconds(self, key: str) -> float:
+        """How long until `key`'s bucket is out of debt, as this process last saw it
+        (0: not in debt). Another process's charges are seen at this one's next take."""
+        until = self._debtors.get(key)
+        if until is None:
+            return 0.0
+        wait = until - time.monotonic()
+        if wait <= 0.0:
+            self._debtors.pop(key)
+            return 0.0
+        return wait
 
     async def close(self) -> None:
         if self.redis is not None:

@@ -35,6 +35,9 @@ LIMITS = {
     "RATE_LIMIT_ENABLED": "true",
     "RATE_LIMIT_BUCKET_SIZE": "1000",
     "RATE_LIMIT_RESTORE_RATE": "0.001",  # what a request takes stays taken
+    # Buckets compared point for point: a new document's CPU (tests/limits/
+    # test_preparation_charge.py) would differ between the first request and the rest.
+    "RATE_LIMIT_POINTS_PER_CPU_MS": "0",
 }
 QUERY = b'{"query": "{ drivers(first: 5) { nodes { id } } }"}'
 
@@ -228,6 +231,7 @@ def test_uvicorn_gets_the_limits_and_believes_no_proxy_by_default() -> None:
     assert import_from_string(options["http"]) is ServedHttpProtocol
     assert options["h11_max_incomplete_event_size"] == 16 * 1024
     assert options["timeout_keep_alive"] == 5
+    assert options["timeout_worker_healthcheck"] == 60  # uvicorn's 5 s killed busy workers
     proxied = uvicorn_options(Settings(forwarded_allow_ips="10.0.0.0/8, 10.1.2.3"))
     assert proxied["proxy_headers"] is True
     assert proxied["forwarded_allow_ips"] == "10.0.0.0/8,10.1.2.3"

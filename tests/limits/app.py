@@ -46,6 +46,10 @@ def token(subject: str, role: str = "reader") -> str:
 @asynccontextmanager
 async def app_client(database_url: str, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
     overrides.setdefault("rate_limit_enabled", True)  # the suite turns it off by default
+    # These tests' one client sends hundreds of new documents and counts points exactly;
+    # the charge for preparing new documents is tested on its own, where it is turned on
+    # (test_preparation_charge.py).
+    overrides.setdefault("rate_limit_points_per_cpu_ms", 0.0)
     app = create_app(settings_for(database_url, **overrides))
     transport = httpx.ASGITransport(app=app)
     async with (
