@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bounded import budget
+
 DEFAULT_SQLITE_PATH = Path("var") / "fleetgraph.sqlite3"
 DEV_JWT_SECRET = "dev-insecure-secret-change-me"
 # HS256 keys shorter than the hash's output can be guessed offline from one token.
@@ -71,7 +73,7 @@ class Settings(BaseSettings):
     )
     persisted_queries_max_entries: int = Field(default=10_000, ge=1, le=10_000_000)
     persisted_queries_max_bytes: int = Field(
-        default=64 * 1024 * 1024,
+        default=budget.PERSISTED,
         ge=1024,
         description="APQ registrations kept by the in-process store: their bytes (LRU).",
     )
@@ -141,6 +143,12 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = True
     rate_limit_bucket_size: int = Field(default=20_000, ge=1)
     rate_limit_restore_rate: float = Field(default=2_000.0, gt=0, description="points/second")
+    rate_limit_anonymous_restore_rate: float = Field(
+        default=200.0,
+        gt=0,
+        description="points/second for clients without a token (by address); "
+        "the bucket size is the same",
+    )
     rate_limit_redis_timeout: float = Field(default=0.1, gt=0, le=10)
     rate_limit_points_per_cpu_ms: float = Field(
         default=100.0,

@@ -32,12 +32,12 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from bounded import BoundedLRU
+from bounded import BoundedLRU, budget
 from limits.work import PreparationCost
 from selections import DEFAULT_MAX_STEPS, DocumentSelections
 
 DEFAULT_MAX_DOCUMENTS = 1024
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_BYTES = budget.DOCUMENTS
 OFFLOAD_CHARS = 2_000  # texts this long or longer are prepared off the event loop
 # What a prepared document keeps per token beyond its text (syntax tree, locations,
 # tokens): ~370 bytes, measured with tracemalloc on 50- and 1,800-token documents.

@@ -33,7 +33,7 @@ from graphql import OperationDefinitionNode, OperationType
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.http import GraphQLRequestData
 
-from bounded import BoundedLRU
+from bounded import BoundedLRU, budget
 from cache.view import HIT_KEY
 from gql.documents import PreparedDocument
 from observability import note_fast_path
@@ -50,7 +50,7 @@ _PLAIN_KEYS = frozenset({"query", "operationName", "variables", "extensions"})
 
 Caller = Literal["anonymous", "authorized"]
 MAX_RECIPES = 1024
-MAX_RECIPE_BODY = 8 * 1024  # bodies remembered: at most 8 MiB of them in all
+MAX_RECIPE_BODY = 8 * 1024  # bodies remembered, within budget.FAST_PATH_BODIES in all
 
 
 class PlainAnswerer(Protocol):
@@ -95,7 +95,7 @@ class FastPath:
         # (and may be gone) every time.
         self._recipes: BoundedLRU[bytes, _Recipe] = BoundedLRU(
             MAX_RECIPES,
-            MAX_RECIPES * MAX_RECIPE_BODY,
+            budget.FAST_PATH_BODIES,
             max_entry_bytes=MAX_RECIPE_BODY,
             weigh=lambda body, _: len(body),
         )

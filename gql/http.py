@@ -51,6 +51,7 @@ from limits import (
     check_batch,
     check_batch_items,
 )
+from limits.rate_limiter import ANONYMOUS_PREFIX
 from limits.scans import object_scan
 from loaders import Loaders
 from observability.operation import note_operation, observe_operations, operation_scope
@@ -477,7 +478,7 @@ class GraphQLApp(GraphQL[Context, None]):
             return ""  # no buckets: nobody pays
         if viewer.subject:
             return f"sub:{viewer.subject}"
-        return f"ip:{request.client.host if request.client else 'unknown'}"
+        return f"{ANONYMOUS_PREFIX}{request.client.host if request.client else 'unknown'}"
 
     def client_of(self, scope: Scope) -> str:
         """`client_key` before the request is read (limits/debt_gate.py): a token that

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-from bounded import BoundedLRU
+from bounded import BoundedLRU, budget
 from errors.domain import MAX_ECHO, echo
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -56,7 +56,7 @@ _SUGGESTION = "Did you mean "
 # Clients resend the same few Accept headers (parsing one costs µs); they choose them,
 # so longer ones are negotiated every time rather than remembered.
 MAX_REMEMBERED_ACCEPT = 256
-_negotiated: BoundedLRU[str, str] = BoundedLRU(256, 256 * 1024)
+_negotiated: BoundedLRU[str, str] = BoundedLRU(256, budget.ACCEPT_HEADERS)
 
 
 def negotiate(accept: str | None) -> str:

@@ -127,7 +127,7 @@ class RequestGuard:
             take = await self._take(client, used - total, force=used > total)
         final = [result for result in results if result is not None]
         for i, result in enumerate(final):
-            self._annotate(result, requested[i], actual[i], take)
+            self._annotate(result, requested[i], actual[i], take, client)
         return final
 
     async def _admit(
@@ -222,14 +222,15 @@ class RequestGuard:
             return [_refusal(message, "TIMEOUT") for _ in admitted]
 
     def _annotate(
-        self, result: ExecutionResult, requested: int, actual: int, take: Take | None
+        self, result: ExecutionResult, requested: int, actual: int, take: Take | None, client: str
     ) -> None:
         cost: dict[str, Any] = {"requested": requested, "actual": actual}
         if take is not None and self.limiter is not None:
+            tier = self.limiter.tier(client)
             cost["throttle"] = {
-                "max": self.limiter.capacity,
+                "max": tier.capacity,
                 "remaining": math.floor(take.remaining),
-                "restoreRate": self.limiter.rate,
+                "restoreRate": tier.rate,
             }
         result.extensions = {**(result.extensions or {}), "cost": cost}
 

@@ -13,7 +13,7 @@ import time
 
 from redis.exceptions import RedisError
 
-from bounded import BoundedLRU
+from bounded import BoundedLRU, budget
 from config import Settings
 from db.redis_client import redis_client
 from limits.buckets import LocalBuckets, Take
@@ -27,6 +27,8 @@ KEY_PREFIX = "fleetgraph:rate:"
 # a request (limits/debt_gate.py), without asking Redis. Keys are client keys (an
 # address or a verified token's subject), bounded anyway.
 MAX_DEBTORS = 10_000
+# The keys of clients without a verified token: their address (gql/http.py client_key).
+ANONYMOUS_PREFIX = "ip:"
 
 
 class RateLimiter:
@@ -36,32 +38,38 @@ class RateLimiter:
         rate: float,
         redis: RedisBuckets | None = None,
         timeout: float = 0.1,
+        *,
+        anonymous: RateLimiter | None = None,
     ) -> None:
+        """`anonymous`: the buckets of anonymous clients (keys starting "ip:"), when they
+        are refilled at another rate; else they are everyone's."""
         self.capacity = capacity
         self.rate = rate
         self.redis = redis
         self.timeout = timeout
+        self.anonymous = anonymous
         self.local = LocalBuckets(capacity, rate)
         self._redis_down_until = 0.0
-        self._debtors: BoundedLRU[str, float] = BoundedLRU(MAX_DEBTORS, 2 * 1024 * 1024)
+        self._debtors: BoundedLRU[str, float] = BoundedLRU(MAX_DEBTORS, budget.DEBTORS)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimiter:
-        redis = None
-        if settings.redis_url:
-            client = redis_client(settings.redis_url, timeout=settings.rate_limit_redis_timeout)
-            redis = RedisBuckets(
-                client,
-                settings.rate_limit_bucket_size,
-                settings.rate_limit_restore_rate,
-                KEY_PREFIX,
-            )
-        return cls(
-            settings.rate_limit_bucket_size,
-            settings.rate_limit_restore_rate,
-            redis,
-            settings.rate_limit_redis_timeout,
+        capacity, timeout = settings.rate_limit_bucket_size, settings.rate_limit_redis_timeout
+        rates = (settings.rate_limit_restore_rate, settings.rate_limit_anonymous_restore_rate)
+        client = redis_client(settings.redis_url, timeout=timeout) if settings.redis_url else None
+        keyed, anonymous = (
+            None if client is None else RedisBuckets(client, capacity, rate, KEY_PREFIX)
+            for rate in rates
         )
+        if rates[1] == rates[0]:
+            return cls(capacity, rates[0], keyed, timeout)
+        by_address = cls(capacity, rates[1], anonymous, timeout)
+        return cls(capacity, rates[0], keyed, timeout, anonymous=by_address)
+
+    def tier(self, key: str) -> RateLimiter:
+        """The buckets `key` takes from (its capacity and rate)."""
+        anonymous = self.anonymous
+        return anonymous if anonymous is not None and key.startswith(ANONYMOUS_PREFIX) else self
 
     @property
     def using_redis(self) -> bool:
@@ -70,9 +78,10 @@ class RateLimiter:
     async def take(self, key: str, cost: float, *, force: bool = False) -> Take:
         """Take `cost` points if the bucket has them (a negative cost refunds); `force`:
         take them anyway, the level falling below zero (a cost found after the fact)."""
-        outcome = await self._take(key, cost, force)
+        tier = self.tier(key)
+        outcome = await tier._take(key, cost, force)
         if outcome.remaining < 0:
-            self._debtors.put(key, time.monotonic() - outcome.remaining / self.rate)
+            self._debtors.put(key, time.monotonic() - outcome.remaining / tier.rate)
         elif self._debtors:
             self._debtors.pop(key)
         return outcome

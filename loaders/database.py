@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import Integer
 
-from bounded import BoundedLRU, client_bytes
+from bounded import BoundedLRU, budget, client_bytes
 from db.statements import note_statement
 from loaders.read_pool import ReadPool, ReadPools
 from loaders.records import record_type
@@ -37,7 +37,7 @@ from observability.tracing import sql_span, tracer
 # statement weighs about what a compiled leaderboard page keeps (~146 KB measured with
 # tracemalloc, SQLAlchemy construct and compiled form), plus its key.
 MAX_STATEMENTS = 1024
-MAX_STATEMENT_BYTES = 64 * 1024 * 1024
+MAX_STATEMENT_BYTES = budget.STATEMENTS
 STATEMENT_BYTES = 128 * 1024
 # Per row shape (a statement's column names), a row class and its maker: ~7 KB each.
 MAX_ROW_SHAPES = 1024
@@ -51,7 +51,7 @@ def row_shapes() -> BoundedLRU[tuple[str, ...], T]:
     statements select, which clients choose, so it is bounded like the statements."""
     return BoundedLRU(
         MAX_ROW_SHAPES,
-        MAX_ROW_SHAPES * ROW_SHAPE_BYTES,
+        budget.ROW_SHAPES,
         weigh=lambda fields, _: ROW_SHAPE_BYTES + client_bytes(fields),
     )
 

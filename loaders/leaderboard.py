@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, func, select
 
-from bounded import BoundedLRU, client_bytes
+from bounded import BoundedLRU, budget, client_bytes
 from loaders.base import AnyRow
 from loaders.database import Database
 from loaders.driver import drivers, joined_driver_columns
@@ -30,7 +30,9 @@ stats = DriverSeasonStats.__table__
 # clients, so the table is bounded in entries and bytes, and an ordering for a region
 # longer than any real one is built every time rather than kept.
 MAX_REMEMBERED_REGION = 64
-_orderings: BoundedLRU[tuple[int, str, str | None], Ordering] = BoundedLRU(1024, 1024 * 1024)
+_orderings: BoundedLRU[tuple[int, str, str | None], Ordering] = BoundedLRU(
+    1024, budget.LEADERBOARD_ORDERINGS
+)
 
 
 def leaderboard_ordering(season_id: int, metric_name: str, region: str | None) -> Ordering:

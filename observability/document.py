@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from bounded import BoundedLRU
+from bounded import BoundedLRU, budget
 
 DocumentMode = Literal["masked", "full", "off"]
 MAX_DOCUMENT_LENGTH = 4096
@@ -27,7 +27,7 @@ _STRING = re.compile(
     r'|"(?:[^"\\\n]|\\.)*(?:"|\\?(?=\n)|\\?\Z)'
 )
 # By cut text (at most MAX_DOCUMENT_LENGTH characters): 256 of them, 4 MiB in all.
-_masked: BoundedLRU[str, str] = BoundedLRU(256, 4 * 1024 * 1024)
+_masked: BoundedLRU[str, str] = BoundedLRU(256, budget.SPAN_DOCUMENTS)
 
 
 def document_attribute(text: str, mode: DocumentMode) -> str | None:

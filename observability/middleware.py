@@ -20,7 +20,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from prometheus_client import Histogram
 
-from bounded import BoundedLRU
+from bounded import BoundedLRU, budget
 from db.statements import close_statement_log, open_statement_log
 from observability import tracing
 from observability.document import DocumentMode
@@ -65,7 +65,7 @@ class ObservabilityMiddleware:
         # prometheus_client's `labels()` costs more than the observation itself. Keyed by
         # the operation's name as sent (client-chosen): bounded in entries and bytes.
         self._durations: BoundedLRU[tuple[str | None, str | None, str], Histogram] = BoundedLRU(
-            _MAX_REMEMBERED_LABELS, 256 * 1024, max_entry_bytes=1024
+            _MAX_REMEMBERED_LABELS, budget.DURATION_LABELS, max_entry_bytes=1024
         )
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:

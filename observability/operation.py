@@ -25,7 +25,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import Status, StatusCode
 
-from bounded import BoundedLRU
+from bounded import BoundedLRU, budget
 from observability import tracing
 from observability.document import document_attribute
 from observability.metrics import GRAPHQL_ERRORS
@@ -44,7 +44,7 @@ DEFAULT_MAX_TOKENS = 2_000
 MAX_TEXT_KEY = 2048
 _Key = tuple[str | bytes, str | None]
 _identified: BoundedLRU[_Key, tuple[str | None, str]] = BoundedLRU(
-    512, 2 * 1024 * 1024, max_entry_bytes=16 * 1024
+    512, budget.OPERATION_NAMES, max_entry_bytes=16 * 1024
 )
 
 

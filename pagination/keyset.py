@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, literal_column, or_, tuple_
 
-from bounded import BoundedLRU, client_bytes
+from bounded import BoundedLRU, budget, client_bytes
 from pagination.args import PageRequest, page_request
 from pagination.cursor import decode_cursor, encode_cursor
 
@@ -166,7 +166,7 @@ def make_page(fetched: Sequence[RowT], ordering: Ordering, request: PageRequest)
 # names its region) come from clients: bounded in entries and bytes.
 _RequestKey = tuple[Ordering, int | None, str | None, int | None, str | None]
 _requests: BoundedLRU[_RequestKey, PageRequest] = BoundedLRU(
-    4096, 8 * 1024 * 1024, max_entry_bytes=8 * 1024, weigh=lambda key, _: _request_bytes(key)
+    4096, budget.PAGE_REQUESTS, max_entry_bytes=8 * 1024, weigh=lambda key, _: _request_bytes(key)
 )
 
 

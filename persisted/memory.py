@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bounded import BoundedLRU
+from bounded import BoundedLRU, budget
 
 DEFAULT_MAX_ENTRIES = 10_000
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_BYTES = budget.PERSISTED
 
 
 class InProcessStore:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues, get_variable_values
 
-from bounded import BoundedLRU, client_bytes
+from bounded import BoundedLRU, budget, client_bytes
 from planner import reasons
 from planner.execute import NeedsReference, Run
 from planner.plan import OperationPlan, PlanBuilder, Registry, Scans, Unplannable, find_operation
@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 
 _OPERATION = "planner.operation"
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-DEFAULT_MAX_PLAN_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_PLAN_BYTES = budget.PLANS
 # Coerced variables remembered: values are the client's, so a request whose
 # variables weigh more than this is coerced every time rather than kept.
-MAX_COERCED_BYTES = 8 * 1024 * 1024
+MAX_COERCED_BYTES = budget.COERCED_VARIABLES
 MAX_COERCED_ENTRY_BYTES = 4 * 1024
 
 

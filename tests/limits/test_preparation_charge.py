@@ -100,3 +100,24 @@ async def test_the_limiter_remembers_debtors_until_their_debt_is_paid() -> None:
     await limiter.take("ip:a", -100)  # a refund clears the debt at once
     assert limiter.debt_seconds("ip:a") == 0.0
     assert not limiter.has_debtors
+
+
+async def test_anonymous_clients_refill_at_their_own_rate(small_db_url: str) -> None:
+    settings = {"rate_limit_restore_rate": 2_000.0, "rate_limit_anonymous_restore_rate": 200.0}
+    async with app_client(small_db_url, **settings) as http:
+        anonymous = (await post(http, QUERY)).json()
+        keyed = await http.post(  # another text: not a response-cache hit
+            "/graphql",
+            json={"query": QUERY.replace("id", "id name")},
+            headers={"authorization": f"Bearer {token('k')}"},
+        )
+    assert anonymous["extensions"]["cost"]["throttle"]["restoreRate"] == 200.0
+    assert keyed.json()["extensions"]["cost"]["throttle"]["restoreRate"] == 2_000.0
+    limiter = RateLimiter(10, 100.0, anonymous=RateLimiter(10, 1.0))
+    await limiter.take("ip:a", 10)
+    await limiter.take("sub:a", 10)
+    assert limiter.debt_seconds("ip:a") == 0.0
+    await limiter.take("ip:a", 5, force=True)
+    assert 4.0 < limiter.debt_seconds("ip:a") <= 5.0  # 5 points owed at 1 point/s
+    await limiter.take("sub:a", 5, force=True)
+    assert 0.0 < limiter.debt_seconds("sub:a") <= 0.05  # 5 points at 100/s

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from bounded import budget
 from config import Settings
 from persisted import InProcessStore, create_store
 
@@ -56,4 +57,4 @@ def test_the_byte_bound_is_a_setting() -> None:
     store = create_store(settings)
     assert isinstance(store, InProcessStore)
     assert store.max_bytes == 2048
-    assert create_store(Settings()).max_bytes == 64 * 1024 * 1024  # type: ignore[attr-defined]
+    assert create_store(Settings()).max_bytes == budget.PERSISTED  # type: ignore[attr-defined]
