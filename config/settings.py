@@ -143,11 +143,11 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = True
     rate_limit_bucket_size: int = Field(default=20_000, ge=1)
     rate_limit_restore_rate: float = Field(default=2_000.0, gt=0, description="points/second")
+    rate_limit_anonymous_bucket_size: int = Field(
+        default=10_000, ge=1, description="The bucket of a client without a token (by address)."
+    )
     rate_limit_anonymous_restore_rate: float = Field(
-        default=200.0,
-        gt=0,
-        description="points/second for clients without a token (by address); "
-        "the bucket size is the same",
+        default=50.0, gt=0, description="points/second for a client without a token"
     )
     rate_limit_redis_timeout: float = Field(default=0.1, gt=0, le=10)
     rate_limit_points_per_cpu_ms: float = Field(

@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import sys
 import time
+import weakref
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,15 @@ class DocumentCache:
         self.hide_suggestions = hide_suggestions
         self.max_selection_steps = max_selection_steps
         self._entries: BoundedLRU[str, PreparedDocument] = BoundedLRU(maxsize, max_bytes)
+        # One large new document prepared at a time: a preparation's transient objects
+        # (tokens, nodes, validation's comparisons: tens of MB at the token limit) stay in
+        # the process's heap as its high-water mark, so concurrent ones add up; and
+        # threads share the GIL, so running them side by side gains no throughput. The
+        # cache is shared per schema and policy (gql.schema.document_cache), so possibly
+        # by several event loops (tests): one lock per loop.
+        self._offloaded: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -125,8 +135,16 @@ class DocumentCache:
             return entry
         if len(text) < OFFLOAD_CHARS:
             return self._store(text, self._prepare(text))
-        prepared = await asyncio.to_thread(self._prepare, text)
-        return self._store(text, self._entries.get(text) or prepared)
+        loop = asyncio.get_running_loop()
+        lock = self._offloaded.get(loop)
+        if lock is None:
+            lock = self._offloaded[loop] = asyncio.Lock()
+        async with lock:
+            entry = self._entries.get(text)  # prepared meanwhile, by a request it waited for
+            if entry is not None:
+                return entry
+            prepared = await asyncio.to_thread(self._prepare, text)
+        return self._store(text, prepared)
 
     def _store(self, text: str, entry: PreparedDocument) -> PreparedDocument:
         self._entries.put(text, entry, entry.weight)  # its text is the key: counted once

@@ -54,17 +54,19 @@ class RateLimiter:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimiter:
-        capacity, timeout = settings.rate_limit_bucket_size, settings.rate_limit_redis_timeout
-        rates = (settings.rate_limit_restore_rate, settings.rate_limit_anonymous_restore_rate)
+        timeout = settings.rate_limit_redis_timeout
+        tiers = (
+            (settings.rate_limit_bucket_size, settings.rate_limit_restore_rate),
+            (settings.rate_limit_anonymous_bucket_size, settings.rate_limit_anonymous_restore_rate),
+        )
         client = redis_client(settings.redis_url, timeout=timeout) if settings.redis_url else None
         keyed, anonymous = (
             None if client is None else RedisBuckets(client, capacity, rate, KEY_PREFIX)
-            for rate in rates
+            for capacity, rate in tiers
         )
-        if rates[1] == rates[0]:
-            return cls(capacity, rates[0], keyed, timeout)
-        by_address = cls(capacity, rates[1], anonymous, timeout)
-        return cls(capacity, rates[0], keyed, timeout, anonymous=by_address)
+        if tiers[1] == tiers[0]:
+            return cls(*tiers[0], keyed, timeout)
+        return cls(*tiers[0], keyed, timeout, anonymous=cls(*tiers[1], anonymous, timeout))
 
     def tier(self, key: str) -> RateLimiter:
         """The buckets `key` takes from (its capacity and rate)."""

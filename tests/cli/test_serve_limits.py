@@ -36,6 +36,7 @@ LIMITS = {
     "RATE_LIMIT_BUCKET_SIZE": "1000",
     "RATE_LIMIT_RESTORE_RATE": "0.001",  # what a request takes stays taken
     "RATE_LIMIT_ANONYMOUS_RESTORE_RATE": "0.001",
+    "RATE_LIMIT_ANONYMOUS_BUCKET_SIZE": "1000",
     # Buckets compared point for point: a new document's CPU (tests/limits/
     # test_preparation_charge.py) would differ between the first request and the rest.
     "RATE_LIMIT_POINTS_PER_CPU_MS": "0",

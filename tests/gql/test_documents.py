@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import threading
+import time
 
 from compat.strawberry import graphql_schema
-from gql.documents import TOKEN_BYTES, DocumentCache
+from gql.documents import OFFLOAD_CHARS, TOKEN_BYTES, DocumentCache, PreparedDocument
 from gql.schema import build_schema
 
 
@@ -47,3 +50,34 @@ def test_a_syntax_error_is_kept_without_the_parser_it_was_raised_in() -> None:
         (error,) = cache.prepare(text).errors
         assert error.extensions == {"code": "GRAPHQL_PARSE_FAILED"}
         assert error.__traceback__ is None and error.__context__ is None
+
+
+class _Counting(DocumentCache):
+    """Counts the preparations running at once (each in its worker thread)."""
+
+    def __init__(self) -> None:
+        super().__init__(graphql_schema(build_schema()))
+        self.running = self.most = self.calls = 0
+        self._count = threading.Lock()
+
+    def _prepare(self, text: str) -> PreparedDocument:
+        with self._count:
+            self.running += 1
+            self.calls += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(0.01)  # long enough for another thread to start, were it allowed
+            return super()._prepare(text)
+        finally:
+            with self._count:
+                self.running -= 1
+
+
+async def test_large_new_documents_are_prepared_one_at_a_time() -> None:
+    cache = _Counting()
+    texts = [f"# {i}{' ' * OFFLOAD_CHARS}\n{{ __typename }}" for i in range(4)]
+    prepared = await asyncio.gather(*(cache.prepare_async(t) for t in texts + texts))
+    assert cache.most == 1
+    assert cache.calls == 4  # a request waiting for the same text gets it prepared
+    assert [p.text for p in prepared] == texts + texts
+    assert all(p.preparation.seconds > 0 for p in prepared)

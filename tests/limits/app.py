@@ -50,10 +50,13 @@ async def app_client(database_url: str, **overrides: Any) -> AsyncIterator[httpx
     # the charge for preparing new documents is tested on its own, where it is turned on
     # (test_preparation_charge.py).
     overrides.setdefault("rate_limit_points_per_cpu_ms", 0.0)
-    # Their anonymous client refills like a keyed one unless a test says otherwise (the
+    # Their anonymous client has a keyed one's bucket unless a test says otherwise (the
     # anonymous tier is tested in test_preparation_charge.py).
     overrides.setdefault(
         "rate_limit_anonymous_restore_rate", overrides.get("rate_limit_restore_rate", 2_000.0)
+    )
+    overrides.setdefault(
+        "rate_limit_anonymous_bucket_size", overrides.get("rate_limit_bucket_size", 20_000)
     )
     app = create_app(settings_for(database_url, **overrides))
     transport = httpx.ASGITransport(app=app)

@@ -103,7 +103,11 @@ async def test_the_limiter_remembers_debtors_until_their_debt_is_paid() -> None:
 
 
 async def test_anonymous_clients_refill_at_their_own_rate(small_db_url: str) -> None:
-    settings = {"rate_limit_restore_rate": 2_000.0, "rate_limit_anonymous_restore_rate": 200.0}
+    settings = {
+        "rate_limit_restore_rate": 2_000.0,
+        "rate_limit_anonymous_restore_rate": 50.0,
+        "rate_limit_anonymous_bucket_size": 10_000,
+    }
     async with app_client(small_db_url, **settings) as http:
         anonymous = (await post(http, QUERY)).json()
         keyed = await http.post(  # another text: not a response-cache hit
@@ -111,8 +115,10 @@ async def test_anonymous_clients_refill_at_their_own_rate(small_db_url: str) -> 
             json={"query": QUERY.replace("id", "id name")},
             headers={"authorization": f"Bearer {token('k')}"},
         )
-    assert anonymous["extensions"]["cost"]["throttle"]["restoreRate"] == 200.0
+    assert anonymous["extensions"]["cost"]["throttle"]["restoreRate"] == 50.0
+    assert anonymous["extensions"]["cost"]["throttle"]["max"] == 10_000
     assert keyed.json()["extensions"]["cost"]["throttle"]["restoreRate"] == 2_000.0
+    assert keyed.json()["extensions"]["cost"]["throttle"]["max"] == 20_000
     limiter = RateLimiter(10, 100.0, anonymous=RateLimiter(10, 1.0))
     await limiter.take("ip:a", 10)
     await limiter.take("sub:a", 10)

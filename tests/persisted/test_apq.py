@@ -146,6 +146,7 @@ async def test_registrations_are_charged_like_requests(seeded_db_url: str) -> No
         rate_limit_bucket_size=1,  # one object: QUERY's cost
         rate_limit_restore_rate=0.001,
         rate_limit_anonymous_restore_rate=0.001,
+        rate_limit_anonymous_bucket_size=1,
         # Not the CPU of a new document (charged once per process, to whichever test
         # prepares it first): tests/limits/test_preparation_charge.py.
         rate_limit_points_per_cpu_ms=0.0,
