@@ -74,6 +74,7 @@ from redis.asyncio import Redis
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load_test
 import run as bench
+from payloads import global_id, token, trip_input
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DRIVERS_PER_WRITER = 4
@@ -169,7 +170,7 @@ async def reader(
             continue
         driver_pk = rng.choice(written)
         before = tally.acked.get(driver_pk)  # acknowledged before this read is sent
-        variables = {"id": load_test.global_id("Driver", driver_pk)}
+        variables = {"id": global_id("Driver", driver_pk)}
         payload = await _post(http, tally, "check", {"query": CHECK, "variables": variables}, auth)
         if payload is None or before is None:
             continue
@@ -196,7 +197,7 @@ async def writer(
         driver_pk = drivers[number % len(drivers)]
         number += 1
         trip = {
-            **load_test.trip_input(rng, driver_pk),
+            **trip_input(rng, driver_pk),
             "externalId": f"{run_id}-w{index}-{number}",
         }
         first = await _record(http, tally, "recordTrip", trip, auth)
@@ -327,7 +328,7 @@ async def drive(
                 i,
                 http,
                 q1,
-                load_test.token(secret, f"reader-{i}", "reader"),
+                token(secret, f"reader-{i}", "reader"),
                 written,
                 args.check_share,
                 deadline,
@@ -339,7 +340,7 @@ async def drive(
             writer(
                 i,
                 http,
-                load_test.token(secret, f"writer-{i}", "admin"),
+                token(secret, f"writer-{i}", "admin"),
                 written[i :: args.writers] or written,
                 run_id,
                 args.repeat_share,
@@ -357,7 +358,7 @@ async def drive(
         touched = sorted(tally.touched)
         after_run = await load_test.stats_mismatches(dsn, touched) if touched else []
         bench.log(f"deleting the {len(tally.created)} recorded trips through the API")
-        admin = load_test.token(secret, "write-load-cleanup", "admin")
+        admin = token(secret, "write-load-cleanup", "admin")
         delete_failures = await load_test.delete_trips(http, admin, list(tally.created))
     after_cleanup = await load_test.stats_mismatches(dsn, touched) if touched else []
     log_failures = sum(
