@@ -34,6 +34,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from bounded import BoundedLRU, budget
+from bounded.garbage import GarbageBudget
 from limits.work import PreparationCost
 from selections import DEFAULT_MAX_STEPS, DocumentSelections
 
@@ -82,6 +83,7 @@ class DocumentCache:
         max_errors: int | None = None,
         hide_suggestions: bool = False,
         max_selection_steps: int = DEFAULT_MAX_STEPS,
+        garbage: GarbageBudget | None = None,
     ) -> None:
         self.schema = schema
         self.maxsize = maxsize
@@ -93,6 +95,8 @@ class DocumentCache:
         self.hide_suggestions = hide_suggestions
         self.max_selection_steps = max_selection_steps
         self._entries: BoundedLRU[str, PreparedDocument] = BoundedLRU(maxsize, max_bytes)
+        # Parsing and validating leave reference cycles: collected as new documents add up.
+        self.garbage = garbage or GarbageBudget()
         # One large new document prepared at a time: a preparation's transient objects
         # (tokens, nodes, validation's comparisons: tens of MB at the token limit) stay in
         # the process's heap as its high-water mark, so concurrent ones add up; and
@@ -148,7 +152,17 @@ class DocumentCache:
 
     def _store(self, text: str, entry: PreparedDocument) -> PreparedDocument:
         self._entries.put(text, entry, entry.weight)  # its text is the key: counted once
+        self.garbage.add(self._left_behind(entry))  # on the loop's thread: none in flight
         return entry
+
+    def _left_behind(self, entry: PreparedDocument) -> int:
+        """What the preparation's cycles weigh, about: a parsed document's weight (its
+        text, 400 bytes a token); for a text that failed to parse, the most tokens it
+        can have been lexed into (one a character, up to the limit) instead of its own."""
+        if entry.document is not None:
+            return entry.weight
+        lexed = min(len(entry.text), self.max_tokens or len(entry.text))
+        return entry.weight + TOKEN_BYTES * lexed
 
     def _prepare(self, text: str) -> PreparedDocument:
         started = time.thread_time()  # this thread's CPU: the loop's, or the worker's
