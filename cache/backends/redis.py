@@ -220,7 +220,8 @@ class RedisBackend:
     async def _scan(self, pattern: str) -> AsyncIterator[list[bytes]]:
         """The keys under the prefix matching `pattern`, a batch at a time."""
         batch: list[bytes] = []
-        async for key in self.client.scan_iter(match=self.prefix + pattern, count=_SCAN_BATCH):
+        match = _glob_escape(self.prefix) + pattern
+        async for key in self.client.scan_iter(match=match, count=_SCAN_BATCH):
             batch.append(key if isinstance(key, bytes) else key.encode())
             if len(batch) >= _SCAN_BATCH:
                 yield batch

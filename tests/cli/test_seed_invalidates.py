@@ -13,6 +13,7 @@ from db.migrate import upgrade
 from seed import SeedPlan, seed_database
 from tests.cache.conftest import delete_prefix
 from tests.cli.test_cli import run_cli
+from tests.faults.servers import spare_port
 from tests.services import require_redis, throwaway_pg_database
 
 SMALL = SeedPlan(drivers=4, trips_per_driver=1, seed=1)
@@ -69,3 +70,16 @@ def test_seed_without_redis_names_the_in_process_caches(tmp_path: Path) -> None:
                      "--no-progress", DATABASE_URL=url)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "invalidateResponseCache(input: {everything: true})" in result.stderr
+
+
+def test_seed_says_when_redis_cannot_be_reached(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+    upgrade(url)
+    nobody = f"redis://127.0.0.1:{spare_port()}/0"  # nothing listens there
+    result = run_cli(tmp_path, "seed", "--drivers", "2", "--trips-per-driver", "1",
+                     "--no-progress", DATABASE_URL=url, REDIS_URL=nobody)  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    summary, failure = result.stderr.strip().splitlines()  # the seed's summary, then why
+    assert summary.startswith("seeded 2 drivers")
+    assert failure.startswith("fleetgraph seed: data loaded, but the response cache was not")
+    assert "invalidateResponseCache" in failure
