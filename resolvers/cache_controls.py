@@ -39,7 +39,9 @@ async def invalidate(context: Context, target: Target) -> Dropped:
     cache = _cache(context)
     if cache is None:
         return Dropped(0, [])
-    return await controls.invalidate(cache, target)
+    dropped = await controls.invalidate(cache, target)
+    context.invalidation = "ok"  # `extensions.cache.invalidation`, as after a write
+    return dropped
 
 
 async def stats(context: Context) -> CacheStats:
