@@ -26,6 +26,15 @@ LEADERBOARD = "Leaderboard"
 # safety net every trip write invalidates (cache/view.py).
 LEADERBOARD_UNKNOWN_SEASON = "Leaderboard:?"
 FLEET_SUMMARY = "FleetSummary"
+# What an operator may name as a list tag (cache/controls.py), besides `Leaderboard:<season>`.
+LIST_TAGS = frozenset(
+    {DRIVER_LIST, TRIP_LIST, SEASON_LIST, LEADERBOARD, LEADERBOARD_UNKNOWN_SEASON, FLEET_SUMMARY}
+)
+
+
+def is_list_tag(tag: str) -> bool:
+    season = tag.removeprefix(LEADERBOARD + ":")
+    return tag in LIST_TAGS or (season != tag and season.isascii() and season.isdigit())
 
 
 def entity(type_name: str, pk: int) -> str:

@@ -33,6 +33,7 @@ from cache.entry import Entry
 from cache.hints import Scope
 from cache.keys import cache_key, schema_version, scope_key
 from cache.metrics import requests_counter
+from cache.operation_stats import count as count_operation
 from cache.plan import CachePlan, plan_operation
 from cache.schema_hints import SchemaHints
 from cache.service import ResponseCache, Unavailable
@@ -61,6 +62,7 @@ _STATE = "fleetgraph.response_cache"
 _PARSED = "fleetgraph.graphql_request_data"
 _LOOKED_UP = "fleetgraph.response_cache.looked_up"
 HIT_KEY = "fleetgraph.response_cache.hit_key"  # the key a hit was found under
+_OPERATION = "fleetgraph.response_cache.operation"  # the looked-up operation's name
 
 
 @dataclass(slots=True)
@@ -76,6 +78,7 @@ class _Query:
     entry: Entry | None = None
     tags: set[str] = field(default_factory=set)
     sub_response: Response | None = None
+    operation: str | None = None  # its name, for the per-operation counts
 
 
 @dataclass(slots=True)
@@ -114,7 +117,8 @@ class ResponseCacheView(GraphQL[Context, None]):
                 # again and answers it the way it always does.
                 state = _Bypass("refused")
         if isinstance(state, Entry):
-            await self._send_hit(request, state, cache, send)
+            operation = scope.get("state", {}).get(_OPERATION)
+            await self._send_hit(request, state, cache, send, operation)
             return
         scope.setdefault("state", {})[_STATE] = state
         if isinstance(state, _Query) and state.key is not None:
@@ -122,6 +126,7 @@ class ResponseCacheView(GraphQL[Context, None]):
             return
         if isinstance(state, _Query):
             requests_counter("bypass", cache.backend.name).inc()
+            count_operation(state.operation, "bypass")
             note_cache_status("bypass")
         await super().__call__(scope, replay, send)
 
@@ -144,12 +149,20 @@ class ResponseCacheView(GraphQL[Context, None]):
             return "uncached"
         state = await self._look_up(request, cache, data, prepared, viewer)
         if isinstance(state, Entry):
-            await self._send_hit(request, state, cache, send)
+            operation = request.scope.get("state", {}).get(_OPERATION)
+            await self._send_hit(request, state, cache, send, operation)
             return "sent"
         request.scope.setdefault("state", {}).update({_LOOKED_UP: state, _PARSED: data})
         return "to view"
 
-    async def send_cached(self, scope: AsgiScope, receive: Receive, send: Send, key: str) -> bool:
+    async def send_cached(
+        self,
+        scope: AsgiScope,
+        receive: Receive,
+        send: Send,
+        key: str,
+        operation_name: str | None = None,
+    ) -> bool:
         """Send the entry under `key` if there is one (the fast path's known requests)."""
         app = scope.get("app")
         cache: ResponseCache | None = getattr(app.state, "response_cache", None) if app else None
@@ -161,7 +174,7 @@ class ResponseCacheView(GraphQL[Context, None]):
             return False
         if entry is None:
             return False
-        await self._send_hit(Request(scope, receive), entry, cache, send)
+        await self._send_hit(Request(scope, receive), entry, cache, send, operation_name)
         return True
 
     async def _front_door(self, request: Request, cache: ResponseCache) -> Entry | _Query | _Bypass:
@@ -212,6 +225,8 @@ class ResponseCacheView(GraphQL[Context, None]):
             scope_key(plan.scope, viewer),
         )
         query = _Query(plan, key, data.variables, request.method == "GET")
+        # The name in the document: a request may leave operationName out.
+        query.operation = operation.name.value if operation.name else None
         try:
             entry = await cache.get(key)
         except Unavailable:
@@ -219,7 +234,9 @@ class ResponseCacheView(GraphQL[Context, None]):
             return query
         if entry is None:
             return query
-        request.scope.setdefault("state", {})[HIT_KEY] = key  # for the fast path's recipes
+        state = request.scope.setdefault("state", {})
+        state[HIT_KEY] = key  # for the fast path's recipes
+        state[_OPERATION] = query.operation
         return entry
 
     async def _miss(
@@ -233,7 +250,7 @@ class ResponseCacheView(GraphQL[Context, None]):
         if flight is not None:
             entry = await asyncio.shield(flight)
             if entry is not None:
-                await self._send_hit(request, entry, cache, send)
+                await self._send_hit(request, entry, cache, send, query.operation)
                 return
             await self._compute(request, query, cache, receive, send)
             return
@@ -247,7 +264,7 @@ class ResponseCacheView(GraphQL[Context, None]):
             entry = await cache.wait_for(key) if not locked else await self._stored(cache, key)
             if entry is not None:
                 future.set_result(entry)
-                await self._send_hit(request, entry, cache, send)
+                await self._send_hit(request, entry, cache, send, query.operation)
                 return
             await self._compute(request, query, cache, receive, send)
         finally:
@@ -273,6 +290,7 @@ class ResponseCacheView(GraphQL[Context, None]):
         except Unavailable:
             query.key = None
         requests_counter("miss" if query.key else "bypass", cache.backend.name).inc()
+        count_operation(query.operation, "miss" if query.key else "bypass")
         note_cache_status("miss" if query.key else "bypass")
         query.started = time.monotonic()
         await super().__call__(request.scope, receive, send)
@@ -282,9 +300,15 @@ class ResponseCacheView(GraphQL[Context, None]):
             query.entry = None  # refused: followers compute for themselves
 
     async def _send_hit(
-        self, request: Request, entry: Entry, cache: ResponseCache, send: Send
+        self,
+        request: Request,
+        entry: Entry,
+        cache: ResponseCache,
+        send: Send,
+        operation: str | None,
     ) -> None:
         requests_counter("hit", cache.backend.name).inc()
+        count_operation(operation, "hit")
         note_cache_status("hit")
         max_age = entry.max_age(time.time())
         cache_control = _cache_control(entry.scope, max_age).encode()

@@ -134,6 +134,31 @@ def _seed(args: argparse.Namespace, settings: Settings) -> None:
     except SeedError as exc:
         raise CliError(str(exc)) from exc
     print(summary.describe(), file=sys.stderr)
+    _invalidate_response_cache(settings)
+
+
+def _invalidate_response_cache(settings: Settings) -> None:
+    """Cached answers may describe the data a seed replaced (or its absence)."""
+    from cache.bulk_load import invalidate_everything
+    from errors import CacheUnavailable
+
+    try:
+        dropped = asyncio.run(invalidate_everything(settings))
+    except CacheUnavailable as exc:
+        raise CliError(
+            f"data loaded, but the response cache was not invalidated ({exc.message}); "
+            "run the invalidateResponseCache mutation with everything: true"
+        ) from exc
+    if dropped is None:
+        if settings.response_cache_enabled:
+            print(
+                "response cache: in-process in each server; restart running servers "
+                "or run invalidateResponseCache(input: {everything: true})",
+                file=sys.stderr,
+            )
+        return
+    noun = "entry" if dropped == 1 else "entries"
+    print(f"response cache: {dropped:,} {noun} dropped", file=sys.stderr)
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> None:

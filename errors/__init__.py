@@ -1,6 +1,7 @@
 """Domain errors with stable codes; `gql` maps them to GraphQL errors."""
 
 from errors.domain import (
+    CacheUnavailable,
     DomainError,
     Forbidden,
     InvalidArgument,
@@ -11,6 +12,7 @@ from errors.domain import (
 )
 
 __all__ = [
+    "CacheUnavailable",
     "DomainError",
     "Forbidden",
     "InvalidArgument",

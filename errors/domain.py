@@ -48,3 +48,9 @@ class Unauthenticated(DomainError):
 
 class Forbidden(DomainError):
     code = "FORBIDDEN"
+
+
+class CacheUnavailable(DomainError):
+    """The response cache's backend failed an operator's request (Redis down, say)."""
+
+    code = "CACHE_UNAVAILABLE"

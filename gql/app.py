@@ -20,6 +20,7 @@ from cache.factory import open_response_cache
 from config import Settings, get_settings
 from db import create_engine
 from db.statements import count_statements
+from gql import graphiql
 from gql.cached_http import CachedGraphQLApp
 from gql.fast_path import FastPath
 from gql.schema import build_schema
@@ -110,6 +111,8 @@ def create_app(
             Route("/health", health),
             Route("/ready", ready),
             Route("/metrics", exposition.metrics),
+            # GraphiQL's scripts and styles, where the page (GET /graphql) is served.
+            *([Route(graphiql.ROUTE, graphiql.serve_asset)] if graphiql.enabled(settings) else []),
         ],
         middleware=[
             telemetry.middleware(),  # outermost: refusals below are logged and counted too

@@ -58,7 +58,14 @@ class PlainAnswerer(Protocol):
         self, scope: Scope, receive: Receive, send: Send, data: GraphQLRequestData
     ) -> bool: ...
 
-    async def send_cached(self, scope: Scope, receive: Receive, send: Send, key: str) -> bool: ...
+    async def send_cached(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: str,
+        operation_name: str | None = None,
+    ) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,9 @@ class FastPath:
             await self.app(scope, _replay(body, receive, last), send)
             return
         recipe = self._recipes.get(body) if caller == "anonymous" else None
-        if recipe is not None and await self.view.send_cached(scope, receive, send, recipe.key):
+        if recipe is not None and await self.view.send_cached(
+            scope, receive, send, recipe.key, recipe.operation_name
+        ):
             recipe.note()
             return
         data = plain_request(body)

@@ -28,6 +28,7 @@ from auth import TokenError, decode_token
 from auth.tokens import ANONYMOUS, Viewer
 from compat.strawberry import graphql_schema
 from config import Settings
+from gql import graphiql
 from gql.context import Context
 from gql.documents import PreparedDocument
 from gql.fast_path import CacheStep, is_query
@@ -73,9 +74,7 @@ class GraphQLApp(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
 
     def __init__(self, schema: strawberry.Schema, settings: Settings) -> None:
-        super().__init__(
-            schema, graphql_ide="graphiql" if settings.environment == "development" else None
-        )
+        super().__init__(schema, graphql_ide="graphiql" if graphiql.enabled(settings) else None)
         self.settings = settings
         self.documents = document_cache(schema, DocumentPolicy.from_settings(settings))
         self.rate_limiter = (
@@ -114,6 +113,10 @@ class GraphQLApp(GraphQL[Context, None]):
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
         )
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """GraphiQL from this package's assets (gql/graphiql), not from a CDN."""
+        return graphiql.graphiql_page()
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return self._context(request, response, self.viewer_of(request))

@@ -10,11 +10,18 @@ has since replaced is never stored. Invalidations are remembered for
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Protocol
 
 from cache.entry import Entry
 
 INVALIDATION_WINDOW = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    entries: int
+    bytes: int
 
 
 class Backend(Protocol):
@@ -30,7 +37,21 @@ class Backend(Protocol):
 
     async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool: ...
 
-    async def invalidate(self, tags: Collection[str]) -> None: ...
+    async def invalidate(self, tags: Collection[str]) -> int:
+        """Drop the entries carrying any of `tags`; how many were dropped."""
+        ...
+
+    async def invalidate_all(self) -> int:
+        """Drop every entry, and refuse every computation that started before."""
+        ...
+
+    async def tags_under(self, prefix: str) -> list[str]:
+        """The tags starting with `prefix` that some entry carries now."""
+        ...
+
+    async def usage(self) -> Size:
+        """How many entries there are, and the bytes they hold."""
+        ...
 
     async def lock(self, key: str, seconds: float) -> bool:
         """Single flight across processes: True for the one that should compute."""

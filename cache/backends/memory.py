@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Collection
 
-from cache.backends.base import INVALIDATION_WINDOW
+from cache.backends.base import INVALIDATION_WINDOW, Size
 from cache.entry import Entry
 
 _OVERHEAD = 512  # bytes per entry beyond its body: key, header, tag index
@@ -28,6 +28,7 @@ class MemoryBackend:
         self._sequence = 0
         self._invalidated: dict[str, int] = {}  # tag -> sequence of its last invalidation
         self._recent: deque[tuple[float, str, int]] = deque()
+        self._cleared = 0  # sequence of the last `invalidate_all`
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -50,6 +51,8 @@ class MemoryBackend:
 
     async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool:
         self._forget_old()
+        if self._cleared > since:
+            return False
         if any(self._invalidated.get(tag, 0) > since for tag in tags):
             return False
         cost = entry.held_bytes() + _OVERHEAD
@@ -64,14 +67,31 @@ class MemoryBackend:
             self._remove(next(iter(self._entries)))
         return True
 
-    async def invalidate(self, tags: Collection[str]) -> None:
+    async def invalidate(self, tags: Collection[str]) -> int:
         self._sequence += 1
         now = time.monotonic()
+        before = len(self._entries)
         for tag in tags:
             self._invalidated[tag] = self._sequence
             self._recent.append((now, tag, self._sequence))
             for key in self._keys_by_tag.pop(tag, ()):
                 self._remove(key)
+        return before - len(self._entries)
+
+    async def invalidate_all(self) -> int:
+        self._sequence += 1
+        self._cleared = self._sequence
+        dropped = len(self._entries)
+        self._entries.clear()
+        self._keys_by_tag.clear()
+        self.size = 0
+        return dropped
+
+    async def tags_under(self, prefix: str) -> list[str]:
+        return [tag for tag in self._keys_by_tag if tag.startswith(prefix)]
+
+    async def usage(self) -> Size:
+        return Size(len(self._entries), self.size)
 
     async def lock(self, key: str, seconds: float) -> bool:
         return True  # one process: the shared future in cache.service is the single flight

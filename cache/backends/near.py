@@ -29,6 +29,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Collection
 
+from cache.backends.base import Size
 from cache.backends.redis import RedisBackend
 from cache.backends.tracking import TrackingConnection
 from cache.entry import Entry
@@ -88,9 +89,22 @@ class NearCacheBackend:
     async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool:
         return await self.redis.put(key, entry, tags, since)
 
-    async def invalidate(self, tags: Collection[str]) -> None:
-        await self.redis.invalidate(tags)
+    async def invalidate(self, tags: Collection[str]) -> int:
+        dropped = await self.redis.invalidate(tags)
         self.tracking.is_live()  # apply this write's own pushes at once
+        return dropped
+
+    async def invalidate_all(self) -> int:
+        dropped = await self.redis.invalidate_all()
+        # Copies whose key a push has not reached yet must not outlive the clear.
+        self._forget_all()
+        return dropped
+
+    async def tags_under(self, prefix: str) -> list[str]:
+        return await self.redis.tags_under(prefix)
+
+    async def usage(self) -> Size:
+        return await self.redis.usage()  # the shared entries; copies are extra reads of them
 
     async def lock(self, key: str, seconds: float) -> bool:
         return await self.redis.lock(key, seconds)

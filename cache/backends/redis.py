@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
 
 from redis.asyncio import Redis
 
-from cache.backends.base import INVALIDATION_WINDOW
+from cache.backends.base import INVALIDATION_WINDOW, Size
 from cache.entry import Entry
 from db.redis_client import redis_client
 
 DEFAULT_PREFIX = "fleetgraph:rc:"
+_SCAN_BATCH = 500
 
 # Sequence numbers follow Redis's clock: each invalidation takes the larger of
 # the last one plus one and the current time in microseconds (exact in Lua's
@@ -62,6 +63,7 @@ if last and tonumber(last) + 1 > now then seq = tonumber(last) + 1 end
 seq = string.format('%d', seq)
 redis.call('SET', p .. 'seq', seq)
 if not last then redis.call('SET', p .. 'born', seq) end
+local dropped = 0
 for i = 3, #ARGV do
   redis.call('SET', p .. 'v:' .. ARGV[i], seq, 'PX', window)
   local t = p .. 't:' .. ARGV[i]
@@ -69,10 +71,27 @@ for i = 3, #ARGV do
   for j = 1, #keys, 500 do
     local chunk = {}
     for k = j, math.min(j + 499, #keys) do chunk[#chunk + 1] = p .. 'e:' .. keys[k] end
-    redis.call('UNLINK', unpack(chunk))
+    dropped = dropped + redis.call('UNLINK', unpack(chunk))
   end
   redis.call('DEL', t)
 end
+return dropped
+"""
+)
+
+# `invalidate_all`, first step: a new sequence that is also where the records start
+# (`born`), so every computation that started before is refused (_STORE), as after
+# a flush; the entries themselves are then deleted by a SCAN.
+_CLEAR = (
+    _NOW
+    + """
+local p = ARGV[1]
+local last = redis.call('GET', p .. 'seq')
+local seq = now
+if last and tonumber(last) + 1 > now then seq = tonumber(last) + 1 end
+seq = string.format('%d', seq)
+redis.call('SET', p .. 'seq', seq)
+redis.call('SET', p .. 'born', seq)
 return seq
 """
 )
@@ -120,6 +139,7 @@ class RedisBackend:
         self._store = client.register_script(_STORE)
         self._begin = client.register_script(_BEGIN)
         self._invalidate = self.invalidation_client.register_script(_INVALIDATE)
+        self._clear = self.invalidation_client.register_script(_CLEAR)
         self._token = secrets.token_hex(8)
 
     @classmethod
@@ -164,8 +184,50 @@ class RedisBackend:
         args: list[str | bytes | int] = [self.prefix, key, entry.encode(), ttl_ms, since, *tags]
         return bool(await self._store(args=args))
 
-    async def invalidate(self, tags: Collection[str]) -> None:
-        await self._invalidate(args=[self.prefix, int(INVALIDATION_WINDOW * 1000), *tags])
+    async def invalidate(self, tags: Collection[str]) -> int:
+        args: list[str | int] = [self.prefix, int(INVALIDATION_WINDOW * 1000), *tags]
+        return int(await self._invalidate(args=args))
+
+    async def invalidate_all(self) -> int:
+        await self._clear(args=[self.prefix])
+        dropped = 0
+        for pattern in ("e:*", "t:*"):
+            async for keys in self._scan(pattern):
+                removed = int(await self.invalidation_client.unlink(*keys))
+                dropped += removed if pattern == "e:*" else 0
+        return dropped
+
+    async def tags_under(self, prefix: str) -> list[str]:
+        start = len(self.prefix) + len("t:")
+        found: list[str] = []
+        async for keys in self._scan("t:" + _glob_escape(prefix) + "*"):
+            found += [key.decode()[start:] for key in keys]
+        return found
+
+    async def usage(self) -> Size:
+        """Counted with SCAN (no running total is kept: entries expire on their
+        own): O(entries) for Redis, in batches that never block it for long."""
+        entries = held = 0
+        async for keys in self._scan("e:*"):
+            async with self.client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.strlen(key)
+                lengths = await pipe.execute()
+            entries += sum(1 for n in lengths if n)
+            held += sum(int(n) for n in lengths)
+        return Size(entries, held)
+
+    async def _scan(self, pattern: str) -> AsyncIterator[list[bytes]]:
+        """The keys under the prefix matching `pattern`, a batch at a time."""
+        batch: list[bytes] = []
+        match = _glob_escape(self.prefix) + pattern
+        async for key in self.client.scan_iter(match=match, count=_SCAN_BATCH):
+            batch.append(key if isinstance(key, bytes) else key.encode())
+            if len(batch) >= _SCAN_BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     async def lock(self, key: str, seconds: float) -> bool:
         lock = self.prefix + "l:" + key
@@ -180,3 +242,8 @@ class RedisBackend:
         await self.client.aclose()
         if self.invalidation_client is not self.client:
             await self.invalidation_client.aclose()
+
+
+def _glob_escape(text: str) -> str:
+    """`text` matched literally in a SCAN pattern."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from gql.context import Context
+from gql.types.cache_controls import InvalidateResponseCacheInput, InvalidateResponseCachePayload
 from gql.types.mutation_inputs import CreateDriverInput, RecordTripInput, UpdateDriverInput
 from gql.types.payloads import DeletePayload, DriverPayload, TripPayload
+from resolvers import cache_controls
 from resolvers import mutations as resolve
 
 Info = strawberry.Info[Context, None]
@@ -35,3 +37,12 @@ class Mutation:
     @strawberry.mutation
     async def delete_trip(self, info: Info, id: strawberry.ID) -> DeletePayload:
         return DeletePayload.of(await resolve.delete_trip(info.context, id))
+
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        description="Drops response-cache entries and says how many (admins only)."
+    )
+    async def invalidate_response_cache(
+        self, info: Info, input: InvalidateResponseCacheInput
+    ) -> InvalidateResponseCachePayload:
+        dropped = await cache_controls.invalidate(info.context, input.target())
+        return InvalidateResponseCachePayload.of(dropped)

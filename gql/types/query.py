@@ -7,12 +7,13 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from cache import hint
+from cache import Scope, hint
 from cache.tags import DRIVER_LIST, SEASON_LIST, TRIP_LIST
 from compat.strawberry import raw_info
 from gql.context import Context
 from gql.prefetch import prefetch
 from gql.prefetch.selection import selects
+from gql.types.cache_controls import ResponseCacheStats
 from gql.types.driver import DRIVER_PLANS, Driver, DriverConnection, trip_page_of
 from gql.types.enums import LeaderboardMetric
 from gql.types.fleet_summary import FleetSummary
@@ -40,6 +41,7 @@ from planner.columns import connection_columns, object_columns
 from planner.connections import Paged
 from planner.fields import Arguments, Batched, FieldPlans, Fold
 from planner.plan import Selection
+from resolvers import cache_controls
 from resolvers import driver as resolve_driver
 from resolvers import leaderboard as resolve_leaderboard
 from resolvers import node as resolve_node
@@ -175,6 +177,13 @@ class Query:
         self, info: Info, season_id: strawberry.ID | None = None
     ) -> FleetSummary:
         return FleetSummary(season_pk=await resolve_season.season_pk(info.context, season_id))
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The response cache's size and per-operation hit ratios (admins only).",
+        metadata=hint(max_age=0, scope=Scope.PRIVATE),  # never cached itself
+    )
+    async def response_cache_stats(self, info: Info) -> ResponseCacheStats:
+        return ResponseCacheStats.of(await cache_controls.stats(info.context))
 
 
 # -- planned executor (planner/): every root field, loaded once for the single root
