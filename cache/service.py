@@ -31,6 +31,7 @@ from typing import TypeVar
 from redis.exceptions import RedisError
 
 from cache.backends.base import INVALIDATION_WINDOW, Backend
+from cache.compressed import CompressedEntries
 from cache.entry import Entry
 from cache.metrics import ERRORS, INVALIDATION_RETRIES, INVALIDATIONS
 from observability.decisions import note_redis_error
@@ -61,8 +62,10 @@ class ResponseCache:
         invalidation_attempts: int = 3,
         invalidation_timeout: float = 0.5,
         retry_pause: float = 0.05,
+        compressed: CompressedEntries | None = None,
     ) -> None:
         self.backend = backend
+        self.compressed = compressed  # None: hits go out uncompressed
         self.default_max_age = default_max_age
         self.backoff = backoff
         self.lock_seconds = lock_seconds

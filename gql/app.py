@@ -32,6 +32,7 @@ from observability.health import health, ready
 from observability.setup import Telemetry
 from observability.sql_events import trace_statements
 from persisted import open_documents
+from web import Compression, cors_middleware
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -113,6 +114,14 @@ def create_app(
         ],
         middleware=[
             telemetry.middleware(),  # outermost: refusals below are logged and counted too
+            # Before every limit: a preflight is answered here, costing no points.
+            cors_middleware(settings),
+            # Every response below, the fast path's included (cache hits come compressed).
+            *(
+                [Middleware(Compression, minimum_size=settings.compression_min_bytes)]
+                if settings.compression
+                else []
+            ),
             Middleware(
                 ConcurrencyLimit,
                 max_requests=settings.max_concurrent_requests,
