@@ -224,6 +224,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="Compressed forms of response-cache entries kept for their hits (LRU).",
     )
+    server_timing: bool | None = Field(
+        default=None,
+        description="Server-Timing header (parse, cache, db, execute, total); "
+        "default: on in development.",
+    )
+
     # Demo data created by `serve` on an empty embedded database.
     seed_on_empty: bool = True
     demo_drivers: int = Field(default=1000, ge=0)
@@ -266,6 +272,12 @@ class Settings(BaseSettings):
         if self.cors_allow_origins is None and self.environment is Environment.DEVELOPMENT:
             return LOCALHOST_ORIGINS
         return None
+
+    @property
+    def server_timing_enabled(self) -> bool:
+        if self.server_timing is not None:
+            return self.server_timing
+        return self.environment is not Environment.PRODUCTION
 
     @field_validator("cors_allow_origins", "cors_allow_headers", mode="before")
     @classmethod

@@ -30,7 +30,7 @@ from loaders.season_calendar import SeasonCalendar
 from observability import exposition
 from observability.health import health, ready
 from observability.setup import Telemetry
-from observability.sql_events import trace_statements
+from observability.sql_events import time_statements, trace_statements
 from persisted import open_documents
 from web import Compression, cors_middleware
 
@@ -71,6 +71,8 @@ def create_app(
         )
         count_statements(engine)
         trace_statements(engine)  # spans for the writes' statements (reads open their own)
+        if settings.server_timing_enabled:
+            time_statements(engine)
         read_pools = None
         if engine.dialect.name == "postgresql":
             read_pools = await create_read_pools(
