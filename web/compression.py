@@ -13,6 +13,8 @@ response cache's hits, cache/compressed.py) and passes untouched.
 
 from __future__ import annotations
 
+import asyncio
+
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,6 +37,7 @@ _COMPRESSIBLE = (
     b"image/svg+xml",
 )
 VARY_VALUE = b"Accept-Encoding"
+THREAD_MINIMUM_SIZE = 128 * 1024  # larger bodies are compressed off the event loop
 
 
 class Compression:
@@ -95,7 +98,10 @@ class _Responder:
             return
         coding = self.coding
         if coding is not None:
-            body = compress(body, coding)
+            if len(body) >= THREAD_MINIMUM_SIZE:  # milliseconds: let other requests run
+                body = await asyncio.to_thread(compress, body, coding)
+            else:
+                body = compress(body, coding)
             COMPRESSIONS.labels(coding, "response").inc()
         await self.send_next({**start, "headers": _coded_headers(headers, coding, len(body))})
         await self.send_next({"type": "http.response.body", "body": body})

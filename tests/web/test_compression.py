@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import secrets
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from tests.limits.app import app_client
+from tests.services import require_redis
 
 # ~2 KB of JSON on the small data set: over the default 1,024-byte threshold.
 QUERY = "query Big { drivers(first: 12) { nodes { id name region vehicle { plate make } } } }"
@@ -124,8 +126,21 @@ async def test_an_etag_per_coding(http: httpx.AsyncClient) -> None:
     assert miss.headers["etag"].endswith('-gzip"')
 
 
-async def test_a_cache_hit_is_sent_pre_compressed(http: httpx.AsyncClient) -> None:
-    query = QUERY.replace("region", "region email: name")
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+async def test_a_cache_hit_is_sent_pre_compressed(small_db_url: str, backend: str) -> None:
+    settings: dict[str, Any] = {"rate_limit_enabled": False}
+    if backend == "redis":
+        prefix = f"fleetgraph:test:{secrets.token_hex(4)}:"
+        settings.update(
+            redis_url=require_redis(),
+            response_cache_key_prefix=prefix,
+            persisted_queries_key_prefix=prefix + "pq:",
+        )
+    async with app_client(small_db_url, **settings) as http:
+        await _hits_sent_pre_compressed(http, QUERY.replace("region", "region b: name"))
+
+
+async def _hits_sent_pre_compressed(http: httpx.AsyncClient, query: str) -> None:
     await _raw(http, "identity", query=query)  # a miss: stored
     responses = _compressions("br", "response")
     entries = _compressions("br", "cache_entry")
