@@ -26,6 +26,9 @@ PLANS = 3 * MiB
 STATEMENTS = 4 * MiB
 # APQ registrations in the in-process store (persisted/memory.py; Redis in production).
 PERSISTED = 2 * MiB
+# Compressed forms of response-cache entries, per coding (cache/compressed.py): JSON
+# answers compress ~10:1, so ~150 answers of 100 KB, or ~3,000 of 5 KB, stay hot.
+COMPRESSED_ENTRIES = 1536 * KiB
 # Small tables.
 COERCED_VARIABLES = 1 * MiB  # planner/
 PAGE_REQUESTS = 1 * MiB  # pagination/keyset.py
@@ -36,6 +39,7 @@ OPERATION_NAMES = 512 * KiB  # observability/operation.py
 DEBTORS = 512 * KiB  # limits/rate_limiter.py
 LEADERBOARD_ORDERINGS = 256 * KiB  # loaders/leaderboard.py
 ACCEPT_HEADERS = 256 * KiB  # gql/http_errors.py
+ACCEPT_ENCODINGS = 64 * KiB  # web/codings.py
 DURATION_LABELS = 256 * KiB  # observability/middleware.py
 ROW_SHAPE_TABLES = 4
 
@@ -44,6 +48,7 @@ PROCESS_BUDGET = (
     + PLANS
     + STATEMENTS
     + PERSISTED
+    + COMPRESSED_ENTRIES
     + COERCED_VARIABLES
     + PAGE_REQUESTS
     + ROW_SHAPE_TABLES * ROW_SHAPES
@@ -53,5 +58,6 @@ PROCESS_BUDGET = (
     + DEBTORS
     + LEADERBOARD_ORDERINGS
     + ACCEPT_HEADERS
+    + ACCEPT_ENCODINGS
     + DURATION_LABELS
 )

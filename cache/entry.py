@@ -43,7 +43,18 @@ class Entry:
 
     def render(self, meta: dict[str, Any]) -> bytes:
         """The body with `extensions: {cache: meta}`."""
-        return self.body[:-1] + b',"extensions":{"cache":' + orjson.dumps(meta) + b"}}"
+        return self.head() + _tail(meta)
+
+    def head(self) -> bytes:
+        """The body up to its closing brace: what every hit starts with."""
+        return self.body[:-1]
+
+    def hit_tail(self, max_age: int) -> bytes:
+        """What a hit with `max_age` seconds left ends with, after `head()`."""
+        return _tail(self._hit_meta(max_age))
+
+    def _hit_meta(self, max_age: int) -> dict[str, Any]:
+        return {"status": "hit", "scope": self.scope.value, "maxAge": max_age}
 
     def hit(self, max_age: int) -> bytes:
         """The body of a hit with `max_age` seconds left. The last one is kept: its
@@ -51,7 +62,7 @@ class Entry:
         for age, body in self._last_hit:
             if age == max_age:
                 return body
-        body = self.render({"status": "hit", "scope": self.scope.value, "maxAge": max_age})
+        body = self.render(self._hit_meta(max_age))
         self._last_hit[:] = [(max_age, body)]
         return body
 
@@ -64,3 +75,7 @@ class Entry:
         line, _, body = raw.partition(b"\n")
         header = orjson.loads(line)
         return cls(body, header["etag"], Scope(header["scope"]), header["exp"])
+
+
+def _tail(meta: dict[str, Any]) -> bytes:
+    return b',"extensions":{"cache":' + orjson.dumps(meta) + b"}}"

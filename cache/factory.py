@@ -8,6 +8,7 @@ from cache.backends.base import Backend
 from cache.backends.memory import MemoryBackend
 from cache.backends.near import NearCacheBackend
 from cache.backends.redis import RedisBackend
+from cache.compressed import CompressedEntries
 from cache.service import ResponseCache
 from config import Settings
 
@@ -38,6 +39,12 @@ def open_response_cache(settings: Settings) -> ResponseCache | None:
         lock_wait=settings.response_cache_lock_wait_seconds,
         invalidation_attempts=settings.response_cache_invalidation_attempts,
         invalidation_timeout=settings.response_cache_invalidation_timeout,
+        compressed=CompressedEntries(
+            max_bytes=settings.compression_cache_bytes,
+            minimum_size=settings.compression_min_bytes,
+        )
+        if settings.compression
+        else None,
     )
 
 

@@ -31,9 +31,11 @@ from typing import TypeVar
 from redis.exceptions import RedisError
 
 from cache.backends.base import INVALIDATION_WINDOW, Backend
+from cache.compressed import CompressedEntries
 from cache.entry import Entry
 from cache.metrics import ERRORS, INVALIDATION_RETRIES, INVALIDATIONS
 from observability.decisions import note_redis_error
+from observability.server_timing import current_phases
 from observability.tracing import OFF, redis_span
 
 logger = logging.getLogger("fleetgraph.cache")
@@ -61,8 +63,10 @@ class ResponseCache:
         invalidation_attempts: int = 3,
         invalidation_timeout: float = 0.5,
         retry_pause: float = 0.05,
+        compressed: CompressedEntries | None = None,
     ) -> None:
         self.backend = backend
+        self.compressed = compressed  # None: hits go out uncompressed
         self.default_max_age = default_max_age
         self.backoff = backoff
         self.lock_seconds = lock_seconds
@@ -100,6 +104,16 @@ class ResponseCache:
         return result
 
     async def get(self, key: str) -> Entry | None:
+        phases = current_phases()  # Server-Timing's `cache`, when on
+        if phases is None:
+            return await self._get(key)
+        started = time.perf_counter()
+        try:
+            return await self._get(key)
+        finally:
+            phases.cache += time.perf_counter() - started
+
+    async def _get(self, key: str) -> Entry | None:
         held = self.backend.peek(key)  # in-process: no call, no span, nothing to fail
         if held is not None:
             return held
@@ -118,10 +132,15 @@ class ResponseCache:
             return False
         if self._pending and not self._pending.keys().isdisjoint(tags):
             return False
+        phases = current_phases()
+        began = time.perf_counter() if phases is not None else 0.0
         try:
             return await self._call("put", lambda: self.backend.put(key, entry, tags, since))
         except Unavailable:
             return False
+        finally:
+            if phases is not None:
+                phases.cache += time.perf_counter() - began
 
     async def invalidate(self, tags: Collection[str], *, deadline: float | None = None) -> bool:
         """Called after a write committed and before its response is sent; True once

@@ -46,6 +46,8 @@ from gql.http_errors import negotiate
 from gql.registration import RegisteringRequest
 from gql.schema import document_cache
 from observability import note_cache_status
+from web.codings import base_etag, choose_coding, coded_etag
+from web.compression import VARY_VALUE
 
 if TYPE_CHECKING:
     from cross_web import AsyncHTTPRequestAdapter
@@ -313,12 +315,24 @@ class ResponseCacheView(GraphQL[Context, None]):
         max_age = entry.max_age(time.time())
         cache_control = _cache_control(entry.scope, max_age).encode()
         headers = [(b"cache-control", cache_control)]
+        compressed = cache.compressed
+        coding = None
+        if compressed is not None and compressed.worth(entry):
+            # As web/compression.py would: the coding chosen here, so it passes the hit on.
+            coding = choose_coding(request.headers.get("accept-encoding"))
+            headers.append((b"vary", VARY_VALUE))
         if request.method == "GET":
-            headers.append((b"etag", entry.etag.encode()))
+            etag = entry.etag if coding is None else coded_etag(entry.etag, coding)
+            headers.append((b"etag", etag.encode()))
             if _matches(request.headers.get("if-none-match"), entry.etag):
                 await _send(send, 304, headers, b"")
                 return
-        body = entry.hit(max_age)
+        if coding is None:
+            body = entry.hit(max_age)
+        else:
+            assert compressed is not None
+            body = compressed.hit(entry, max_age, coding)
+            headers.append((b"content-encoding", coding.encode()))
         media_type = negotiate(request.headers.get("accept"))  # GraphQL over HTTP
         headers.append((b"content-length", str(len(body)).encode()))
         headers.append((b"content-type", media_type.encode()))
@@ -456,13 +470,16 @@ def _cache_control(scope: Scope, max_age: int) -> str:
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:
-    """Weak comparison (RFC 9110): the validators are equal ignoring `W/`."""
+    """Weak comparison (RFC 9110): the validators are equal ignoring `W/` and the
+    coding's suffix (`web.coded_etag`): every coding holds the same data."""
     if not if_none_match:
         return False
     if if_none_match.strip() == "*":
         return True
     wanted = etag.removeprefix("W/")
-    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
+    return any(
+        base_etag(tag.strip()).removeprefix("W/") == wanted for tag in if_none_match.split(",")
+    )
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -7,13 +7,14 @@ factory; nothing reads the environment at import time.
 from __future__ import annotations
 
 import ipaddress
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bounded import budget
 
@@ -21,6 +22,9 @@ DEFAULT_SQLITE_PATH = Path("var") / "fleetgraph.sqlite3"
 DEV_JWT_SECRET = "dev-insecure-secret-change-me"
 # HS256 keys shorter than the hash's output can be guessed offline from one token.
 MIN_JWT_SECRET_BYTES = 32
+# CORS_ALLOW_ORIGINS unset in development: pages served from this machine, any port.
+LOCALHOST_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?"
+_ORIGIN = re.compile(r"https?://[^/\s]+")
 
 
 class Environment(StrEnum):
@@ -192,6 +196,40 @@ class Settings(BaseSettings):
         default=None, description="Bearer token /metrics asks for; required there in production."
     )
 
+    # Browsers (web/): README "Calling the API from a browser".
+    cors_allow_origins: Annotated[list[str] | None, NoDecode] = Field(
+        default=None,
+        description="Origins (scheme://host[:port], comma-separated, or *) whose pages may "
+        "call the API; unset: localhost origins in development, none in production.",
+    )
+    cors_allow_origin_regex: str | None = Field(
+        default=None, description="Origins matching this pattern in full are allowed too."
+    )
+    cors_allow_credentials: bool = Field(
+        default=False, description="Let pages send cookies and HTTP auth (bearer tokens need not)."
+    )
+    cors_allow_headers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Request headers allowed beyond the built-in list (web/cors.py).",
+    )
+    cors_max_age_seconds: int = Field(
+        default=7200, ge=0, le=86_400, description="How long a browser may reuse a preflight."
+    )
+    compression: bool = Field(default=True, description="gzip and brotli by Accept-Encoding.")
+    compression_min_bytes: int = Field(
+        default=1024, ge=0, description="Bodies smaller than this are sent uncompressed."
+    )
+    compression_cache_bytes: int = Field(
+        default=budget.COMPRESSED_ENTRIES,
+        ge=1024,
+        description="Compressed forms of response-cache entries kept for their hits (LRU).",
+    )
+    server_timing: bool | None = Field(
+        default=None,
+        description="Server-Timing header (parse, cache, db, execute, total); "
+        "default: on in development.",
+    )
+
     # Demo data created by `serve` on an empty embedded database.
     seed_on_empty: bool = True
     demo_drivers: int = Field(default=1000, ge=0)
@@ -222,6 +260,51 @@ class Settings(BaseSettings):
             return self.introspection
         return self.environment is not Environment.PRODUCTION
 
+    @property
+    def cors_origins(self) -> list[str]:
+        return self.cors_allow_origins or []
+
+    @property
+    def cors_origin_pattern(self) -> str | None:
+        """CORS_ALLOW_ORIGIN_REGEX; else, in development with no origins set, localhost's."""
+        if self.cors_allow_origin_regex is not None:
+            return self.cors_allow_origin_regex
+        if self.cors_allow_origins is None and self.environment is Environment.DEVELOPMENT:
+            return LOCALHOST_ORIGINS
+        return None
+
+    @property
+    def server_timing_enabled(self) -> bool:
+        if self.server_timing is not None:
+            return self.server_timing
+        return self.environment is not Environment.PRODUCTION
+
+    @field_validator("cors_allow_origins", "cors_allow_headers", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("cors_allow_origins")
+    @classmethod
+    def _origins(cls, value: list[str] | None) -> list[str] | None:
+        """As browsers send them: `https://app.example.com`, no path, no trailing slash."""
+        for origin in value or ():
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin (scheme://host[:port]) or *")
+        return value
+
+    @field_validator("cors_allow_origin_regex")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
     @field_validator("forwarded_allow_ips")
     @classmethod
     def _proxy_addresses(cls, value: str) -> str:
@@ -235,6 +318,13 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"{entry!r} is not an IP address, a network or *") from None
         return ",".join(entries)
+
+    @model_validator(mode="after")
+    def _refuse_wildcard_with_credentials(self) -> Settings:
+        # Starlette would answer any origin by name: every site could call with cookies.
+        if self.cors_allow_credentials and "*" in self.cors_origins:
+            raise ValueError("CORS_ALLOW_ORIGINS=* cannot go with CORS_ALLOW_CREDENTIALS")
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:

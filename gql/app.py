@@ -31,8 +31,9 @@ from loaders.season_calendar import SeasonCalendar
 from observability import exposition
 from observability.health import health, ready
 from observability.setup import Telemetry
-from observability.sql_events import trace_statements
+from observability.sql_events import time_statements, trace_statements
 from persisted import open_documents
+from web import Compression, cors_middleware
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -71,6 +72,8 @@ def create_app(
         )
         count_statements(engine)
         trace_statements(engine)  # spans for the writes' statements (reads open their own)
+        if settings.server_timing_enabled:
+            time_statements(engine)
         read_pools = None
         if engine.dialect.name == "postgresql":
             read_pools = await create_read_pools(
@@ -116,6 +119,14 @@ def create_app(
         ],
         middleware=[
             telemetry.middleware(),  # outermost: refusals below are logged and counted too
+            # Before every limit: a preflight is answered here, costing no points.
+            cors_middleware(settings),
+            # Every response below, the fast path's included (cache hits come compressed).
+            *(
+                [Middleware(Compression, minimum_size=settings.compression_min_bytes)]
+                if settings.compression
+                else []
+            ),
             Middleware(
                 ConcurrencyLimit,
                 max_requests=settings.max_concurrent_requests,

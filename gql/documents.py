@@ -36,6 +36,7 @@ from strawberry.extensions import SchemaExtension
 from bounded import BoundedLRU, budget
 from bounded.garbage import GarbageBudget
 from limits.work import PreparationCost
+from observability.server_timing import current_phases
 from selections import DEFAULT_MAX_STEPS, DocumentSelections
 
 DEFAULT_MAX_DOCUMENTS = 1024
@@ -165,9 +166,13 @@ class DocumentCache:
         return entry.weight + TOKEN_BYTES * lexed
 
     def _prepare(self, text: str) -> PreparedDocument:
+        phases = current_phases()  # Server-Timing's, when on (a worker thread has them too)
+        wall = time.perf_counter() if phases is not None else 0.0
         started = time.thread_time()  # this thread's CPU: the loop's, or the worker's
         prepared = self._parse_and_validate(text)
         prepared.preparation.seconds = time.thread_time() - started
+        if phases is not None:
+            phases.parse += time.perf_counter() - wall
         return prepared
 
     def _parse_and_validate(self, text: str) -> PreparedDocument:

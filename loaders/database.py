@@ -14,6 +14,7 @@ tuples.
 
 from __future__ import annotations
 
+import time
 from collections import namedtuple
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from bounded import BoundedLRU, budget, client_bytes
 from db.statements import note_statement
 from loaders.read_pool import ReadPool, ReadPools
 from loaders.records import record_type
+from observability.server_timing import current_phases
 from observability.tracing import sql_span, tracer
 
 # Statements kept per process. Shapes multiply (page sizes, columns, orderings, filter
@@ -129,9 +131,13 @@ class Database:
         arguments = [params[n] if n in params else defaults[n] for n in statement.order]
         sql = statement.sql or ""
         note_statement(sql)
+        phases = current_phases()  # Server-Timing's `db`, when on
+        started = time.perf_counter() if phases is not None else 0.0
         with sql_span(sql, system="postgresql") as span:
             records = await pool.fetch(sql, arguments, statement.record_class)
             span.rows = len(records)
+        if phases is not None:
+            phases.db += time.perf_counter() - started
         return records
 
     def _sql_text(self, statement: Statement) -> str:

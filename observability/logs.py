@@ -30,6 +30,7 @@ from opentelemetry import trace
 
 from compat.opentelemetry import BATCH_PROCESSOR_LOGGER
 from observability.metrics import SPANS_DROPPED
+from observability.request import current_request
 
 LogFormat = Literal["json", "text"]
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -49,6 +50,10 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
                 line[key] = value
+        if "request_id" not in line:  # a line logged while a request is served
+            request = current_request()
+            if request is not None:
+                line["request_id"] = request.request_id
         if "trace_id" not in line:
             context = trace.get_current_span().get_span_context()
             if context.is_valid:

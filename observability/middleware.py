@@ -26,6 +26,9 @@ from observability import tracing
 from observability.document import DocumentMode
 from observability.metrics import REQUEST_DURATION, SQL_PER_REQUEST, operation_label
 from observability.request import RequestRecord, close_request, open_request
+from observability.request_id import request_id
+from observability.server_timing import HEADER as SERVER_TIMING
+from observability.server_timing import Phases
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -42,6 +45,7 @@ class RequestOptions:
     log_variables: bool = False
     log_requests: bool = True
     max_tokens: int = 2_000  # MAX_TOKENS: the operation is named within the token limit
+    server_timing: bool = False  # SERVER_TIMING: a Server-Timing header on every response
 
 
 def _carrier(headers: Iterable[tuple[bytes, bytes]], fields: frozenset[bytes]) -> dict[str, str]:
@@ -73,12 +77,16 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send)
             return
         options = self.options
+        rid = request_id(scope["headers"])
+        phases = Phases() if options.server_timing else None
         record = RequestRecord(
             scope["method"],
             scope["path"],
+            rid,
             document_mode=options.document_mode,
             log_variables=options.log_variables,
             max_tokens=options.max_tokens,
+            phases=phases,
         )
         token = open_request(record)
         status = 500
@@ -95,6 +103,7 @@ class ObservabilityMiddleware:
                 attributes={
                     "http.request.method": scope["method"],
                     "url.path": scope["path"],
+                    "http.request.id": rid,
                     **({"http.route": route} if route else {}),
                 },
             )
@@ -105,12 +114,15 @@ class ObservabilityMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                headers = list(message.get("headers", ()))
+                headers.append((b"x-request-id", rid.encode()))
                 if span is not None:
                     value = tracing.traceresponse(span)
                     if value is not None:
-                        headers = list(message.get("headers", ()))
                         headers.append((b"traceresponse", value.encode()))
-                        message = {**message, "headers": headers}
+                if phases is not None:
+                    headers.append((SERVER_TIMING, phases.header(time.perf_counter() - started)))
+                message = {**message, "headers": headers}
             await send(message)
 
         started = time.perf_counter()
@@ -166,6 +178,7 @@ class ObservabilityMiddleware:
 def request_fields(record: RequestRecord, status: int, duration: float, sql: int) -> dict[str, Any]:
     """The log line's fields: no headers, no body, variables only when allowed."""
     fields: dict[str, Any] = {
+        "request_id": record.request_id,
         "method": record.method,
         "path": record.path,
         "status": status,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
@@ -33,6 +34,8 @@ from observability.request import RequestRecord, current_request
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
+
+    from observability.server_timing import Phases
 
 _CODE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
 
@@ -213,12 +216,14 @@ class observe_operations:  # lower case: a context manager used like a function
     on every request, and the generator's machinery cost more than its work.
     """
 
-    __slots__ = ("_item", "_opened", "_scope")
+    __slots__ = ("_item", "_opened", "_phases", "_scope", "_started")
 
     def __init__(self, items: Sequence[_Request]) -> None:
         self._item = items[0] if len(items) == 1 else None
         self._scope: OperationScope | None = None
         self._opened = False
+        self._phases: Phases | None = None
+        self._started = 0.0
 
     def __enter__(self) -> Callable[[Sequence[_Result]], None]:
         item = self._item
@@ -229,8 +234,11 @@ class observe_operations:  # lower case: a context manager used like a function
             scope, self._opened = OperationScope(item.query, item.operation_name), True
         self._scope = scope
         record = scope.record
-        if record is not None and record.log_variables and item.variables:
-            record.variables = dict(item.variables)
+        if record is not None:
+            if record.log_variables and item.variables:
+                record.variables = dict(item.variables)
+            if record.phases is not None:  # Server-Timing's `execute`
+                self._phases, self._started = record.phases, time.perf_counter()
         return self._done
 
     def _done(self, results: Sequence[_Result]) -> None:
@@ -238,6 +246,8 @@ class observe_operations:  # lower case: a context manager used like a function
         self._scope.errors = list(results[0].errors or ()) if results else None
 
     def __exit__(self, *exc_info: object) -> None:
+        if self._phases is not None:
+            self._phases.execute += time.perf_counter() - self._started
         if self._opened:
             assert self._scope is not None
             self._scope.finish()

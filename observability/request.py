@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from observability.document import DocumentMode
     from observability.operation import OperationScope
+    from observability.server_timing import Phases
 
 
 @dataclass(slots=True)
 class RequestRecord:
     method: str
     path: str
+    request_id: str = ""  # X-Request-ID (observability/request_id.py)
     operation_name: str | None = None
     operation_type: str | None = None
     executor: str | None = None
@@ -35,6 +37,7 @@ class RequestRecord:
     document_mode: DocumentMode = "masked"
     log_variables: bool = False
     max_tokens: int = 2_000  # MAX_TOKENS, for naming the operation (0: no limit)
+    phases: Phases | None = None  # Server-Timing's, when it is on (observability/server_timing.py)
 
 
 _current: ContextVar[RequestRecord | None] = ContextVar("fleetgraph_request", default=None)

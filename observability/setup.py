@@ -45,6 +45,7 @@ class Telemetry:
             log_variables=settings.log_variables,
             log_requests=settings.log_requests,
             max_tokens=settings.max_tokens,
+            server_timing=settings.server_timing_enabled,
         )
         if tracer_provider is not None:
             return cls(tracer_provider, False, options)

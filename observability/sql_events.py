@@ -8,12 +8,14 @@ operation's, without wrapping every call site.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from observability.server_timing import current_phases
 from observability.tracing import SqlSpan, sql_span, statement_span_open, tracer
 
 _SPAN = "_fleetgraph_sql_span"
@@ -53,3 +55,26 @@ def _take(context: Any) -> SqlSpan | None:
     if span is not None:
         setattr(context, _SPAN, None)
     return span
+
+
+_STARTED = "_fleetgraph_sql_started"
+
+
+def time_statements(engine: AsyncEngine) -> None:
+    """Server-Timing's `db` for the statements SQLAlchemy runs (writes; SQLite's reads)."""
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "before_cursor_execute")
+    def _start(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        context = args[1]
+        if context is not None and current_phases() is not None:
+            setattr(context, _STARTED, time.perf_counter())
+
+    @event.listens_for(sync_engine, "after_cursor_execute")
+    def _end(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        context = args[1]
+        started: float | None = getattr(context, _STARTED, None) if context is not None else None
+        phases = current_phases()
+        if started is not None and phases is not None:
+            setattr(context, _STARTED, None)
+            phases.db += time.perf_counter() - started

@@ -12,6 +12,7 @@ from observability import document, operation
 from pagination import keyset
 from persisted import InProcessStore
 from planner.planner import DEFAULT_MAX_PLAN_BYTES, MAX_COERCED_BYTES
+from web import codings
 
 MiB = 1024 * 1024
 
@@ -35,3 +36,5 @@ def test_each_table_is_bounded_by_its_share() -> None:
     assert http_errors._negotiated.max_bytes == budget.ACCEPT_HEADERS
     assert document._masked.max_bytes == budget.SPAN_DOCUMENTS
     assert operation._identified.max_bytes == budget.OPERATION_NAMES
+    assert Settings().compression_cache_bytes == budget.COMPRESSED_ENTRIES
+    assert codings._chosen.max_bytes == budget.ACCEPT_ENCODINGS
