@@ -17,23 +17,23 @@ from __future__ import annotations
 MiB = 1024 * 1024
 KiB = 1024
 
-# Parsed and validated documents (gql/documents.py): ~15 of the largest (2,000 tokens),
-# ~300 of 50 tokens.
-DOCUMENTS = 6 * MiB
+# Parsed and validated documents (gql/documents.py): ~5 of the largest (2,000 tokens),
+# ~200 of 50 tokens.
+DOCUMENTS = 4 * MiB
 # Operation plans (planner/); a plan weighs its key plus its document's weight.
-PLANS = 3 * MiB
-# Compiled SQL statements (loaders/database.py), 128 KiB each: 32.
-STATEMENTS = 4 * MiB
+PLANS = 2 * MiB
+# Compiled SQL statements (loaders/database.py), 128 KiB each: 24.
+STATEMENTS = 3 * MiB
 # APQ registrations in the in-process store (persisted/memory.py; Redis in production).
-PERSISTED = 2 * MiB
+PERSISTED = 1 * MiB
 # Compressed forms of response-cache entries, per coding (cache/compressed.py): JSON
 # answers compress ~10:1, so ~150 answers of 100 KB, or ~3,000 of 5 KB, stay hot.
 COMPRESSED_ENTRIES = 1536 * KiB
 # Small tables.
-COERCED_VARIABLES = 1 * MiB  # planner/
-PAGE_REQUESTS = 1 * MiB  # pagination/keyset.py
+COERCED_VARIABLES = 512 * KiB  # planner/
+PAGE_REQUESTS = 512 * KiB  # pagination/keyset.py
 ROW_SHAPES = 512 * KiB  # each of the four (loaders/)
-FAST_PATH_BODIES = 1 * MiB  # gql/fast_path.py
+FAST_PATH_BODIES = 512 * KiB  # gql/fast_path.py
 SPAN_DOCUMENTS = 512 * KiB  # observability/document.py
 OPERATION_NAMES = 512 * KiB  # observability/operation.py
 DEBTORS = 512 * KiB  # limits/rate_limiter.py
