@@ -51,6 +51,7 @@ from typing import Any
 import httpx
 import jwt
 from payloads import RECORD_TRIP, token, trip_input
+from run import CLIENT_KEEPALIVE_S
 
 Label = tuple[int, str]  # (HTTP status, 0 if none; "data" or the error codes, "+"-joined)
 CLOSED: Label = (0, "closed")
@@ -702,7 +703,8 @@ async def _abuse(config: AbuseConfig) -> AbuseTally:
     for i in range(config.clients):
         http = {}
         for c, cls in enumerate(CLASSES):
-            transport = httpx.AsyncHTTPTransport(local_address=address(c, i))
+            limits = httpx.Limits(keepalive_expiry=CLIENT_KEEPALIVE_S)
+            transport = httpx.AsyncHTTPTransport(local_address=address(c, i), limits=limits)
             http[cls] = httpx.AsyncClient(
                 base_url=config.base_url, transport=transport, timeout=REQUEST_TIMEOUT_S
             )

@@ -382,7 +382,11 @@ async def check_and_clean(
 
 
 def http_limits(args: argparse.Namespace) -> httpx.Limits:
-    return httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    return httpx.Limits(
+        max_connections=args.clients,
+        max_keepalive_connections=args.clients,
+        keepalive_expiry=bench.CLIENT_KEEPALIVE_S,
+    )
 
 
 async def drive(args: argparse.Namespace, opts: Any, server: Any, env: dict[str, str]) -> Outcome:

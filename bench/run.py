@@ -102,6 +102,10 @@ STATEMENT_SAMPLES = 50
 ID_PLACEHOLDER = "__DRIVER_ID__"
 HEALTH_TIMEOUT_S = 60.0
 QUIET_SHARE = 0.10  # other processes' CPU share above which a run is flagged as disturbed
+# Python clients drop a connection idle this long: below the server's keep-alive timeout
+# (KEEP_ALIVE_TIMEOUT_SECONDS, 5 s), so they never reuse one the server is closing at that
+# moment (httpx's default is 5 s too: the race surfaced as rare ReadError('') in load tests).
+CLIENT_KEEPALIVE_S = 2.0
 WRK_TIMEOUT = "30s"  # far above any expected latency: a slow request is measured, not dropped
 
 

@@ -317,7 +317,11 @@ async def drive(
     trips_before = await load_test.trips_count(dsn)
     tally = Tally()
     clients = args.readers + args.writers
-    limits = httpx.Limits(max_connections=clients + 16, max_keepalive_connections=clients + 16)
+    limits = httpx.Limits(
+        max_connections=clients + 16,
+        max_keepalive_connections=clients + 16,
+        keepalive_expiry=bench.CLIENT_KEEPALIVE_S,
+    )
     async with httpx.AsyncClient(
         base_url=server.base_url, limits=limits, timeout=REQUEST_TIMEOUT
     ) as http:
