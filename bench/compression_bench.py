@@ -8,8 +8,8 @@ response-cache hits, sent as they are (identity), gzip and brotli.
 Reuses bench/run.py: its database, its wrk driver and Lua script (a prelude
 line adds the request's Accept-Encoding), its wait for a quiet machine.
 Servers: `fleetgraph serve --workers 1` in production mode with rate limiting
-off, three of them: uncached (RESPONSE_CACHE_ENABLED=false), cached
-(in-process response cache), and cached with COMPRESSION=false (what a hit
+off, four of them: uncached (RESPONSE_CACHE_ENABLED=false), cached
+(in-process response cache), and each with COMPRESSION=false (what a request
 costs with no compression middleware at all). Every response's status is
 checked; GraphQL errors are checked in the identity runs (wrk's Lua cannot
 read a compressed body), and each body kind is checked once beforehand by
@@ -43,6 +43,7 @@ CODINGS = ("identity", "gzip", "br")
 DECODE = {"identity": lambda body: body, "gzip": gzip.decompress, "br": brotli.decompress}
 SERVERS = {
     "uncached": {"RESPONSE_CACHE_ENABLED": "false"},
+    "uncached, compression off": {"RESPONSE_CACHE_ENABLED": "false", "COMPRESSION": "false"},
     "cached": {"RESPONSE_CACHE_ENABLED": "true"},
     "cached, compression off": {"RESPONSE_CACHE_ENABLED": "true", "COMPRESSION": "false"},
 }
