@@ -52,6 +52,12 @@ class Unplannable(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(reason={self.reason!r}, detail={self.detail!r})"
 
+    def again(self) -> Unplannable:
+        """A fresh, never raised copy: what a memo keeps and what is raised from it.
+        An instance raised again prepends each raise's frames to its traceback, so a
+        remembered one would keep every request it passed through alive."""
+        return Unplannable(self.reason, self.detail)
+
 
 @dataclass(frozen=True, slots=True)
 class Selection:
