@@ -18,6 +18,7 @@ from gql.types.inputs import TripFilter, TripOrder, trip_filter_of, trip_order, 
 from gql.types.node import Node
 from gql.types.planned_pages import paged_children
 from gql.types.risk_score import RiskScore
+from gql.types.row_fields import column_plans, private_column, row_type
 from gql.types.stats import NO_STATS, DriverStats
 from gql.types.trip import TRIP_PLANS, TripConnection
 from gql.types.vehicle import Vehicle
@@ -28,7 +29,7 @@ from loaders.trip import trips as trips_table
 from loaders.vehicle import joined_vehicle
 from pagination import Ordering, PageRequest, request_page
 from planner.connections import connection_plans
-from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
+from planner.fields import Arguments, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import driver as resolve
 from resolvers.deferred import then
@@ -40,23 +41,14 @@ def _same(value: int | None) -> int | None:
     return value
 
 
+@row_type
 @strawberry.type
 class Driver(Node):
-    pk: strawberry.Private[int]
-    private_email: strawberry.Private[str]
+    pk: strawberry.Private[int] = private_column("id")
+    private_email: strawberry.Private[str] = private_column("email")
     name: str
     region: str
     created_at: datetime
-
-    @classmethod
-    def of(cls, row: Row[Any]) -> Driver:
-        return cls(
-            pk=row.id,
-            private_email=row.email,
-            name=row.name,
-            region=row.region,
-            created_at=row.created_at,
-        )
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="Private: only visible to an authenticated admin; null for everyone else.",
@@ -99,7 +91,7 @@ class Driver(Node):
     def stats(
         self, info: strawberry.Info[Context, None], season_id: strawberry.ID | None = None
     ) -> DriverStats:
-        return then(resolve.stats(info.context, self.pk, season_id), DriverStats.of)
+        return then(resolve.stats(info.context, self.pk, season_id), DriverStats.of_season)
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description=(
@@ -217,11 +209,9 @@ def _email_for(is_admin: bool) -> Any:
 
 
 DRIVER_PLANS: FieldPlans = {
+    **column_plans(Driver),
     "id": global_id(id_encoder("Driver")),
-    "name": Attribute("name"),
     "email": Computed(lambda row: None, for_viewer=_email_for, columns=("email",)),
-    "region": Attribute("region"),
-    "createdAt": Attribute("created_at"),
     # The vehicle's own columns come joined in (`vehicle__*`), not from the driver's.
     "vehicle": Batched(_vehicles, columns=("id",), now=_joined_vehicles),
     "riskScore": Batched(

@@ -13,6 +13,7 @@ from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.node import Node
 from gql.types.planned_pages import paged_children
+from gql.types.row_fields import column, column_plans, private_column, row_type
 from gql.types.safety_event import SAFETY_EVENT_PLANS, SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
@@ -20,7 +21,7 @@ from loaders.orderings import SAFETY_EVENT_ORDERING
 from loaders.safety_event import safety_events
 from pagination import request_page
 from planner.connections import connection_plans, folded_totals
-from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
+from planner.fields import Arguments, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import trip as resolve
 from resolvers.deferred import then
@@ -30,31 +31,18 @@ if TYPE_CHECKING:
     from gql.types.driver import Driver
 
 
+@row_type
 @strawberry.type
 class Trip(Node):
-    pk: strawberry.Private[int]
-    driver_pk: strawberry.Private[int]
-    vehicle_pk: strawberry.Private[int | None]
-    private_external_id: strawberry.Private[str | None]
+    pk: strawberry.Private[int] = private_column("id")
+    driver_pk: strawberry.Private[int] = private_column("driver_id")
+    vehicle_pk: strawberry.Private[int | None] = private_column("vehicle_id")
+    private_external_id: strawberry.Private[str | None] = private_column("external_id")
     started_at: datetime
     ended_at: datetime
     distance_km: float
-    duration_seconds: int
-    safety_score: int = strawberry.field(description="0..100, higher is safer.")
-
-    @classmethod
-    def of(cls, row: Row[Any]) -> Trip:
-        return cls(
-            pk=row.id,
-            driver_pk=row.driver_id,
-            vehicle_pk=row.vehicle_id,
-            started_at=row.started_at,
-            ended_at=row.ended_at,
-            distance_km=row.distance_km,
-            duration_seconds=row.duration_s,
-            safety_score=row.safety_score,
-            private_external_id=row.external_id,
-        )
+    duration_seconds: int = column("duration_s")
+    safety_score: int = column(description="0..100, higher is safer.")
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description=(
@@ -151,14 +139,10 @@ def _external_id_for(is_admin: bool) -> Any:
 
 
 TRIP_PLANS: FieldPlans = {
+    **column_plans(Trip),
     "id": global_id(id_encoder("Trip")),
     "driver": Batched(_drivers, columns=("driver_id",)),
     "vehicle": Batched(_vehicles, columns=("vehicle_id",)),
-    "startedAt": Attribute("started_at"),
-    "endedAt": Attribute("ended_at"),
-    "distanceKm": Attribute("distance_km"),
-    "durationSeconds": Attribute("duration_s"),
-    "safetyScore": Attribute("safety_score"),
     "externalId": Computed(lambda row: None, for_viewer=_external_id_for, columns=("external_id",)),
     "safetyEvents": Batched(_events, columns=("id",)),
 }
