@@ -9,7 +9,7 @@ from cache import cache_control
 from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.node import Node
-from gql.types.row_fields import column_plans, private_column, row_type
+from gql.types.row_fields import column, column_plans, private_column, row_type
 from planner.fields import Arguments, Batched, FieldPlans, global_id
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
@@ -30,6 +30,7 @@ class Vehicle(Node):
     model: str
     year: int
     plate: str
+    vin: str | None = column(description="Vehicle identification number (ISO 3779), if known.")
 
     @strawberry.field
     @loads
