@@ -31,6 +31,7 @@ from pagination import Ordering, PageRequest, request_page
 from planner.connections import connection_plans
 from planner.fields import Arguments, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
+from resolvers import batches
 from resolvers import driver as resolve
 from resolvers.deferred import then
 from resolvers.global_id import id_encoder
@@ -132,7 +133,7 @@ def _joined_vehicles(args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
 
 
 async def _vehicles(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
-    return await context.loaders.vehicle_by_driver_id.batch_load_fn([d.id for d in drivers])
+    return await batches.vehicles_of_drivers(context, [d.id for d in drivers])
 
 
 # `drivers.risk_score`/`risk_level` repeat the latest `risk_scores` row (models/driver.py):
@@ -153,8 +154,7 @@ def _risk_scores_on_row(args: Arguments, drivers: Sequence[Any], selection: Sele
 async def _risk_scores(
     context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
 ) -> Any:
-    loader = context.loaders.latest_risk_score_by_driver_id
-    return await loader.batch_load_fn([d.id for d in drivers])
+    return await batches.latest_risk_scores(context, [d.id for d in drivers])
 
 
 def trip_page_of(args: Arguments) -> tuple[Ordering, PageRequest, TripFilterSpec | None]:
@@ -191,7 +191,7 @@ async def _stats(context: Context, args: Arguments, drivers: Sequence[Any], _: A
     pk = await season_pk(context, args.get("seasonId"))
     if pk is None:
         return [NO_STATS] * len(drivers)
-    rows = await context.loaders.stats_by_driver_season.batch_load_fn([(d.id, pk) for d in drivers])
+    rows = await batches.season_stats(context, [d.id for d in drivers], pk)
     return [NO_STATS if row is None else row for row in rows]
 
 
@@ -200,8 +200,7 @@ async def _ranks(context: Context, args: Arguments, drivers: Sequence[Any], _: A
     if pk is None:
         return [None] * len(drivers)
     context.reads.add(tags.leaderboard(pk))
-    shared = (pk, args["metric"].name)
-    return await context.loaders.rank_by_driver.batch_load_fn([(d.id, shared) for d in drivers])
+    return await batches.ranks(context, [d.id for d in drivers], pk, args["metric"].name)
 
 
 def _email_for(is_admin: bool) -> Any:

@@ -22,6 +22,7 @@ from loaders.driver import joined_driver, joined_driver_and_vehicle
 from pagination import Page
 from planner.connections import connection_plans
 from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans
+from resolvers import batches
 from resolvers import leaderboard as resolve
 from resolvers import season as resolve_season
 from resolvers.deferred import then
@@ -132,7 +133,7 @@ async def _count(context: Context, args: Arguments, values: Sequence[Any], _: An
 
 async def _seasons(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
     pks = [v.season_pk for v in values if v.season_pk is not None and v.season is None]
-    found = iter(await context.loaders.season_by_id.batch_load_fn(pks) if pks else [])
+    found = iter(await batches.seasons(context, pks) if pks else [])
     return [
         v.season if v.season is not None else None if v.season_pk is None else next(found)
         for v in values

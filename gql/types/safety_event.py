@@ -16,6 +16,7 @@ from gql.types.node import Node
 from gql.types.row_fields import column, column_plans, private_column, row_type
 from planner.connections import connection_plans, folded_totals
 from planner.fields import Arguments, Batched, FieldPlans, global_id
+from resolvers import batches
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
 from resolvers.global_id import id_encoder
@@ -64,7 +65,7 @@ class SafetyEventConnection(Connection[SafetyEvent]):
 
 
 async def _trips(context: Context, args: Arguments, events: Sequence[Any], _: Any) -> Any:
-    return await context.loaders.trip_by_id.batch_load_fn([e.trip_id for e in events])
+    return await batches.trips(context, [e.trip_id for e in events])
 
 
 SAFETY_EVENT_PLANS: FieldPlans = {
@@ -75,8 +76,7 @@ SAFETY_EVENT_PLANS: FieldPlans = {
 
 
 async def _count_events(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
-    loader = context.loaders.safety_event_count_by_trip_id
-    return await loader.batch_load_fn([value.owner for value in values])
+    return await batches.safety_event_counts(context, [value.owner for value in values])
 
 
 SAFETY_EVENT_CONNECTION_PLANS: FieldPlans = connection_plans(

@@ -23,6 +23,7 @@ from pagination import request_page
 from planner.connections import connection_plans, folded_totals
 from planner.fields import Arguments, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
+from resolvers import batches
 from resolvers import trip as resolve
 from resolvers.deferred import then
 from resolvers.global_id import id_encoder
@@ -107,12 +108,12 @@ class TripConnection(Connection[Trip]):
 
 
 async def _drivers(context: Context, args: Arguments, trips: Sequence[Any], _: Any) -> Any:
-    return await context.loaders.driver_by_id.batch_load_fn([t.driver_id for t in trips])
+    return await batches.drivers(context, [t.driver_id for t in trips])
 
 
 async def _vehicles(context: Context, args: Arguments, trips: Sequence[Any], _: Any) -> Any:
     ids = [t.vehicle_id for t in trips if t.vehicle_id is not None]
-    found = iter(await context.loaders.vehicle_by_id.batch_load_fn(ids) if ids else [])
+    found = iter(await batches.vehicles(context, ids) if ids else [])
     return [None if t.vehicle_id is None else next(found) for t in trips]
 
 
@@ -151,8 +152,7 @@ TRIP_PLANS: FieldPlans = {
 async def _count_trips(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
     if values and values[0].owner is None:  # the fleet's `trips`, at the root
         return [await resolve.trips_count(context, value.spec) for value in values]
-    loader = context.loaders.trip_count_by_driver_id
-    return await loader.batch_load_fn([(value.owner, value.spec) for value in values])
+    return await batches.trip_counts(context, [(value.owner, value.spec) for value in values])
 
 
 TRIP_CONNECTION_PLANS: FieldPlans = connection_plans(Batched(_count_trips, now=folded_totals))

@@ -11,6 +11,7 @@ from gql.prefetch.marks import loads
 from gql.types.node import Node
 from gql.types.row_fields import column, column_plans, private_column, row_type
 from planner.fields import Arguments, Batched, FieldPlans, global_id
+from resolvers import batches
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
 from resolvers.global_id import id_encoder
@@ -49,7 +50,7 @@ class Vehicle(Node):
 
 async def _drivers(context: Context, args: Arguments, vehicles: Sequence[Any], _: Any) -> Any:
     ids = [v.driver_id for v in vehicles if v.driver_id is not None]
-    found = iter(await context.loaders.driver_by_id.batch_load_fn(ids) if ids else [])
+    found = iter(await batches.drivers(context, ids) if ids else [])
     return [None if v.driver_id is None else next(found) for v in vehicles]
 
 
