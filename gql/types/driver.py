@@ -14,21 +14,18 @@ from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.enums import LeaderboardMetric
-from gql.types.inputs import TripFilter, TripOrder, trip_filter_of, trip_order, trip_order_of
+from gql.types.inputs import TripFilter, TripOrder
 from gql.types.node import Node
-from gql.types.planned_pages import paged_children
+from gql.types.page_queries import trip_page, trip_page_of
 from gql.types.risk_score import RiskScore
 from gql.types.row_fields import column_plans, private_column, row_type
 from gql.types.stats import NO_STATS, DriverStats
 from gql.types.trip import TRIP_PLANS, TripConnection
 from gql.types.vehicle import Vehicle
-from loaders.filters import DriverFilterSpec, TripFilterSpec
-from loaders.orderings import trip_ordering
-from loaders.trip import trip_filter
-from loaders.trip import trips as trips_table
+from loaders.filters import DriverFilterSpec
+from loaders.trip import DRIVER_TRIPS
 from loaders.vehicle import joined_vehicle
-from pagination import Ordering, PageRequest, request_page
-from planner.connections import connection_plans
+from planner.connections import connection_plans, paged_children
 from planner.fields import Arguments, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import batches
@@ -81,10 +78,8 @@ class Driver(Node):
         order_by: TripOrder | None = None,
     ) -> TripConnection:
         spec = None if filter is None else filter.spec()
-        field, descending = trip_order(order_by)
-        page = resolve.trips(
-            info.context, self.pk, first, after, last, before, spec, field, descending
-        )
+        query = trip_page(first, after, last, before, spec, order_by)
+        page = resolve.trips(info.context, self.pk, query)
         return then(page, lambda p: TripConnection(page=p, spec=spec, driver_pk=self.pk))
 
     @strawberry.field
@@ -157,34 +152,12 @@ async def _risk_scores(
     return await batches.latest_risk_scores(context, [d.id for d in drivers])
 
 
-def trip_page_of(args: Arguments) -> tuple[Ordering, PageRequest, TripFilterSpec | None]:
-    """`Driver.trips`' arguments as the data layer takes them."""
-    filter_ = trip_filter_of(args.get("filter"))
-    spec = None if filter_ is None else filter_.spec()
-    field, descending = trip_order(trip_order_of(args.get("orderBy")))
-    ordering = trip_ordering(field, descending)
-    request = request_page(ordering, args["first"], args["after"], args["last"], args["before"])
-    return ordering, request, spec
-
-
 async def _trips(
     context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
 ) -> Any:
-    ordering, request, spec = trip_page_of(args)
+    query = trip_page_of(args)
     parents = [d.id for d in drivers]
-    table = trips_table
-    return await paged_children(
-        context,
-        table,
-        table.c.driver_id,
-        parents,
-        ordering,
-        request,
-        selection,
-        TRIP_PLANS,
-        trip_filter(spec),
-        spec,
-    )
+    return await paged_children(context.db, DRIVER_TRIPS, parents, query, selection, TRIP_PLANS)
 
 
 async def _stats(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:

@@ -14,24 +14,21 @@ from gql.context import Context
 from gql.prefetch import prefetch
 from gql.prefetch.selection import selects
 from gql.types.cache_controls import ResponseCacheStats
-from gql.types.driver import DRIVER_PLANS, Driver, DriverConnection, trip_page_of
+from gql.types.driver import DRIVER_PLANS, Driver, DriverConnection
 from gql.types.enums import LeaderboardMetric
 from gql.types.fleet_summary import FleetSummary
-from gql.types.inputs import (
-    DriverFilter,
-    DriverOrder,
-    TripFilter,
-    TripOrder,
-    driver_filter_of,
-    driver_order,
-    driver_order_of,
-    trip_filter_of,
-    trip_order,
-    trip_order_of,
-)
+from gql.types.inputs import DriverFilter, DriverOrder, TripFilter, TripOrder
 from gql.types.leaderboard import LeaderboardConnection, PlannedLeaderboard
 from gql.types.node import Node
 from gql.types.node_types import node_of
+from gql.types.page_queries import (
+    driver_page,
+    driver_page_of,
+    season_page,
+    season_page_of,
+    trip_page,
+    trip_page_of,
+)
 from gql.types.season import Season, SeasonConnection
 from gql.types.stats import STATS_PLANS
 from gql.types.trip import TRIP_PLANS, Trip, TripConnection
@@ -89,11 +86,9 @@ class Query:
         order_by: DriverOrder | None = None,
     ) -> DriverConnection:
         spec = None if filter is None else filter.spec()
-        field, descending = driver_order(order_by)
+        query = driver_page(first, after, last, before, spec, order_by)
         with_vehicle = selects(raw_info(info), ("nodes", "vehicle"), ("edges", "node", "vehicle"))
-        page = await resolve_driver.drivers(
-            info.context, first, after, last, before, spec, field, descending, with_vehicle
-        )
+        page = await resolve_driver.drivers(info.context, query, with_vehicle)
         return await warmed(info, DriverConnection(page=page, spec=spec))
 
     @strawberry.field
@@ -113,10 +108,8 @@ class Query:
         order_by: TripOrder | None = None,
     ) -> TripConnection:
         spec = None if filter is None else filter.spec()
-        field, descending = trip_order(order_by)
-        page = await resolve_trip.trips(
-            info.context, first, after, last, before, spec, field, descending
-        )
+        query = trip_page(first, after, last, before, spec, order_by)
+        page = await resolve_trip.trips(info.context, query)
         return await warmed(info, TripConnection(page=page, spec=spec))
 
     @strawberry.field
@@ -133,9 +126,8 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> SeasonConnection:
-        return SeasonConnection(
-            page=await resolve_season.seasons(info.context, first, after, last, before)
-        )
+        query = season_page(first, after, last, before)
+        return SeasonConnection(page=await resolve_season.seasons(info.context, query))
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="The season whose window contains now, if any.",
@@ -230,39 +222,27 @@ async def _driver_with_trips(
     when selected, and its page of trips (with the total when selected)."""
     if not context.db.is_postgresql:
         return None  # no LATERAL: two statements
-    ordering, request, spec = trip_page_of(child_args)
+    trips = trip_page_of(child_args)
     pk, found = await resolve_driver.planned_driver_with_trips(
         context,
         args["id"],
         vehicle_join([sel.at("vehicle")]),
         object_columns([sel], DRIVER_PLANS),
-        ordering,
-        request,
-        spec,
+        trips,
         with_totals=child_sel.has(("totalCount",)),
-        trip_columns=connection_columns(child_sel, TRIP_PLANS, ordering.names),
+        trip_columns=connection_columns(child_sel, TRIP_PLANS, trips.ordering.names),
     )
     if found.parent is None:
         return [None], [None]
-    return [found.parent], [Paged(found.page, pk, spec, found.total)]
+    return [found.parent], [Paged(found.page, pk, trips.filter, found.total)]
 
 
 async def _drivers(context: Context, args: Arguments, sel: Selection) -> Any:
-    filter_ = driver_filter_of(args.get("filter"))
-    spec = None if filter_ is None else filter_.spec()
-    field, descending = driver_order(driver_order_of(args.get("orderBy")))
+    query = driver_page_of(args)
     with_vehicle = vehicle_join(_entry_fields(sel, "vehicle"))
-    page = await resolve_driver.drivers(
-        context,
-        *_page_args(args),
-        spec,
-        field,
-        descending,
-        with_vehicle,
-        prime=False,
-        columns=lambda ordering: connection_columns(sel, DRIVER_PLANS, ordering.names),
-    )
-    return Paged(page, None, spec)
+    columns = connection_columns(sel, DRIVER_PLANS, query.ordering.names)
+    page = await resolve_driver.drivers(context, query, with_vehicle, prime=False, columns=columns)
+    return Paged(page, None, query.filter)
 
 
 async def _trip(context: Context, args: Arguments, sel: Selection) -> Any:
@@ -270,11 +250,8 @@ async def _trip(context: Context, args: Arguments, sel: Selection) -> Any:
 
 
 async def _trips(context: Context, args: Arguments, sel: Selection) -> Any:
-    filter_ = trip_filter_of(args.get("filter"))
-    spec = None if filter_ is None else filter_.spec()
-    field, descending = trip_order(trip_order_of(args.get("orderBy")))
-    page = await resolve_trip.trips(context, *_page_args(args), spec, field, descending)
-    return Paged(page, None, spec)
+    query = trip_page_of(args)
+    return Paged(await resolve_trip.trips(context, query), None, query.filter)
 
 
 async def _season(context: Context, args: Arguments, sel: Selection) -> Any:
@@ -282,7 +259,7 @@ async def _season(context: Context, args: Arguments, sel: Selection) -> Any:
 
 
 async def _seasons(context: Context, args: Arguments, sel: Selection) -> Any:
-    return Paged(await resolve_season.seasons(context, *_page_args(args)))
+    return Paged(await resolve_season.seasons(context, season_page_of(args)))
 
 
 async def _active_season(context: Context, args: Arguments, sel: Selection) -> Any:
@@ -297,7 +274,10 @@ async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any
         args.get("seasonId"),
         metric.name,
         args.get("region"),
-        *_page_args(args),
+        args.get("first"),
+        args.get("after"),
+        args.get("last"),
+        args.get("before"),
         with_vehicle,
         prime=False,
         driver_columns=object_columns(_entry_fields(sel, "driver"), DRIVER_PLANS),
@@ -323,10 +303,6 @@ def _entry_fields(sel: Selection, *path: str) -> list[Selection | None]:
 
 async def _fleet_summary(context: Context, args: Arguments, sel: Selection) -> Any:
     return await resolve_season.season_pk(context, args.get("seasonId"))
-
-
-def _page_args(args: Arguments) -> tuple[Any, Any, Any, Any]:
-    return args.get("first"), args.get("after"), args.get("last"), args.get("before")
 
 
 QUERY_PLANS: FieldPlans = {

@@ -12,15 +12,13 @@ from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.node import Node
-from gql.types.planned_pages import paged_children
+from gql.types.page_queries import safety_event_page, safety_event_page_of
 from gql.types.row_fields import column, column_plans, private_column, row_type
 from gql.types.safety_event import SAFETY_EVENT_PLANS, SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
-from loaders.orderings import SAFETY_EVENT_ORDERING
-from loaders.safety_event import safety_events
-from pagination import request_page
-from planner.connections import connection_plans, folded_totals
+from loaders.safety_event import TRIP_EVENTS
+from planner.connections import connection_plans, folded_totals, paged_children
 from planner.fields import Arguments, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import batches
@@ -79,7 +77,8 @@ class Trip(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> SafetyEventConnection:
-        page = resolve.safety_events(info.context, self.pk, first, after, last, before)
+        query = safety_event_page(first, after, last, before)
+        page = resolve.safety_events(info.context, self.pk, query)
         return then(page, lambda p: SafetyEventConnection(page=p, trip_pk=self.pk))
 
 
@@ -120,18 +119,10 @@ async def _vehicles(context: Context, args: Arguments, trips: Sequence[Any], _: 
 async def _events(
     context: Context, args: Arguments, trips: Sequence[Any], selection: Selection
 ) -> Any:
-    request = request_page(
-        SAFETY_EVENT_ORDERING, args["first"], args["after"], args["last"], args["before"]
-    )
+    query = safety_event_page_of(args)
+    parents = [t.id for t in trips]
     return await paged_children(
-        context,
-        safety_events,
-        safety_events.c.trip_id,
-        [t.id for t in trips],
-        SAFETY_EVENT_ORDERING,
-        request,
-        selection,
-        SAFETY_EVENT_PLANS,
+        context.db, TRIP_EVENTS, parents, query, selection, SAFETY_EVENT_PLANS
     )
 
 
