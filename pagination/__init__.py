@@ -11,7 +11,7 @@
 from pagination.args import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, page_request
 from pagination.cursor import decode_cursor, encode_cursor
 from pagination.keyset import Ordering, Page, apply_page, make_page, page_params
-from pagination.query import PageFilter, PageQuery, page_query, request_page
+from pagination.query import PageFilter, PageQuery, PageWindow, page_query, request_page
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -21,6 +21,7 @@ __all__ = [
     "PageFilter",
     "PageQuery",
     "PageRequest",
+    "PageWindow",
     "apply_page",
     "decode_cursor",
     "encode_cursor",

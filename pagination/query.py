@@ -70,6 +70,20 @@ class PageQuery:
         return make_page(fetched, self.ordering, self.request)
 
 
+@dataclass(frozen=True, slots=True)
+class PageWindow:
+    """first/after/last/before of a connection whose ordering is known only later
+    (a leaderboard's belongs to the season its resolver finds): `query(ordering)`."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def query(self, ordering: Ordering, filter: PageFilter | None = None) -> PageQuery:
+        return page_query(ordering, self.first, self.after, self.last, self.before, filter)
+
+
 # Page queries remembered: the same arguments recur on every parent of a level (the
 # reference executor builds one per parent). Cursors (at most MAX_CURSOR_LENGTH), the
 # ordering's tag (a leaderboard's names its region) and filters come from clients:

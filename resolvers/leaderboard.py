@@ -8,7 +8,7 @@ from cache import tags
 from gql.context import Context
 from loaders.leaderboard import count_leaderboard, fetch_leaderboard_page, leaderboard_ordering
 from loaders.vehicle import VehicleJoin
-from pagination import Page, page_query
+from pagination import Page, PageWindow
 from resolvers import arguments
 from resolvers.driver import prime_vehicles
 from resolvers.season import season_pk
@@ -19,10 +19,7 @@ async def leaderboard(
     season_id: str | None,
     metric: str,
     region: str | None,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
+    window: PageWindow,
     with_vehicle: VehicleJoin = False,
     prime: bool = True,
     driver_columns: tuple[str, ...] | None = None,
@@ -38,7 +35,7 @@ async def leaderboard(
         return None, None
     context.reads.add(tags.leaderboard(pk))
     # Built here: the ordering (and its cursors) belong to the season found above.
-    query = page_query(leaderboard_ordering(pk, metric, region), first, after, last, before)
+    query = window.query(leaderboard_ordering(pk, metric, region))
     page = await fetch_leaderboard_page(
         context.db, pk, metric, region, query, with_vehicle, driver_columns, stats_columns
     )

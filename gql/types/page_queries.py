@@ -20,7 +20,7 @@ from gql.types.inputs import (
 )
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import SAFETY_EVENT_ORDERING, SEASON_ORDERING, driver_ordering, trip_ordering
-from pagination import PageQuery, page_query
+from pagination import PageQuery, PageWindow, page_query
 from planner.fields import Arguments
 
 
@@ -83,6 +83,11 @@ def safety_event_page_of(args: Arguments) -> PageQuery:
 
 def season_page_of(args: Arguments) -> PageQuery:
     return season_page(*_window(args))
+
+
+def page_window_of(args: Arguments) -> PageWindow:
+    """A connection's window whose ordering its resolver picks (the leaderboard's)."""
+    return PageWindow(*_window(args))
 
 
 def _window(args: Arguments) -> tuple[int | None, str | None, int | None, str | None]:

@@ -24,6 +24,7 @@ from gql.types.node_types import node_of
 from gql.types.page_queries import (
     driver_page,
     driver_page_of,
+    page_window_of,
     season_page,
     season_page_of,
     trip_page,
@@ -34,6 +35,7 @@ from gql.types.stats import STATS_PLANS
 from gql.types.trip import TRIP_PLANS, Trip, TripConnection
 from gql.types.vehicle import VEHICLE_PLANS
 from loaders.vehicle import VehicleJoin
+from pagination import PageWindow
 from planner.columns import connection_columns, object_columns
 from planner.connections import Paged
 from planner.fields import Arguments, Batched, FieldPlans, Fold
@@ -157,7 +159,12 @@ class Query:
             raw_info(info), ("nodes", "driver", "vehicle"), ("edges", "node", "driver", "vehicle")
         )
         season_pk, page = await resolve_leaderboard.leaderboard(
-            info.context, season_id, metric.name, region, first, after, last, before, with_vehicle
+            info.context,
+            season_id,
+            metric.name,
+            region,
+            PageWindow(first, after, last, before),
+            with_vehicle,
         )
         connection = LeaderboardConnection(
             page=page, season_pk=season_pk, region=region, metric=metric
@@ -274,10 +281,7 @@ async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any
         args.get("seasonId"),
         metric.name,
         args.get("region"),
-        args.get("first"),
-        args.get("after"),
-        args.get("last"),
-        args.get("before"),
+        page_window_of(args),
         with_vehicle,
         prime=False,
         driver_columns=object_columns(_entry_fields(sel, "driver"), DRIVER_PLANS),

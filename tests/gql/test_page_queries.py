@@ -7,6 +7,7 @@ from __future__ import annotations
 from gql.types.enums import OrderDirection, TripOrderField
 from gql.types.inputs import TripFilter, TripOrder
 from gql.types.page_queries import (
+    page_window_of,
     safety_event_page,
     safety_event_page_of,
     season_page,
@@ -16,6 +17,7 @@ from gql.types.page_queries import (
 )
 from loaders.filters import TripFilterSpec
 from loaders.orderings import trip_ordering
+from pagination import PageWindow
 
 
 def test_trip_pages_agree() -> None:
@@ -35,3 +37,7 @@ def test_trip_pages_agree() -> None:
 def test_unfiltered_pages_agree() -> None:
     assert safety_event_page_of({"last": 3}) is safety_event_page(None, None, 3, None)
     assert season_page_of({}) is season_page(None, None, None, None)
+
+
+def test_the_leaderboard_window_from_coerced_arguments() -> None:
+    assert page_window_of({"first": 2, "after": "c"}) == PageWindow(2, "c", None, None)

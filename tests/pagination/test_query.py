@@ -9,7 +9,7 @@ from sqlalchemy import select
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import driver_ordering, trip_ordering
 from loaders.trip import DRIVER_TRIPS, trips
-from pagination import PageQuery, encode_cursor, page_query
+from pagination import PageQuery, PageWindow, encode_cursor, page_query
 from pagination.children import counted_children
 from pagination.query import _key_bytes
 
@@ -62,3 +62,10 @@ def test_client_filter_text_weighs_in_the_memo() -> None:
 def test_counted_children_groups_by_parent_under_the_filter() -> None:
     sql = str(counted_children(DRIVER_TRIPS, trips.c.driver_id.in_([1, 2]), SPEC))
     assert "GROUP BY trips.driver_id" in sql and "distance_km >=" in sql
+
+
+def test_a_window_becomes_a_query_once_its_ordering_is_known() -> None:
+    assert PageWindow(5, None, None, None).query(BY_START) is page_query(BY_START, 5)
+    assert PageWindow(last=2).query(BY_START, SPEC) is page_query(
+        BY_START, None, None, 2, None, SPEC
+    )
