@@ -87,7 +87,7 @@ class Driver(Node):
     def stats(
         self, info: strawberry.Info[Context, None], season_id: strawberry.ID | None = None
     ) -> DriverStats:
-        return then(resolve.stats(info.context, self.pk, season_id), DriverStats.of_season)
+        return then(resolve.stats(info.context, self.pk, season_id), DriverStats.of)
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description=(

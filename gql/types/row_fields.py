@@ -9,6 +9,7 @@ otherwise:
     safety_score: int = column(description="0..100")     # Strawberry's options
     pk: strawberry.Private[int] = private_column("id")   # not in the schema
     driver: Driver = from_row(driver_of_row)             # built from the row
+    MISSING_ROW: ClassVar[Any] = ZEROS                   # no field: what of(None) reads
 
 From that one declaration derive, once, when the class is decorated:
 
@@ -104,7 +105,12 @@ def row_type(cls: type[T]) -> type[T]:
         else:
             assert field.column is not None and field.column.isidentifier(), field
             arguments.append(f"{field.python_name}=row.{field.column}")
-    source = f"def of(cls, row):\n    return cls({', '.join(arguments)})\n"
+    # A class whose row may be missing names its stand-in (`MISSING_ROW`): one test
+    # in the generated function, as a hand-written mapping would have.
+    missing = getattr(cls, "MISSING_ROW", None)
+    env["missing"] = missing
+    guard = "" if missing is None else "    if row is None:\n        row = missing\n"
+    source = f"def of(cls, row):\n{guard}    return cls({', '.join(arguments)})\n"
     namespace: dict[str, Any] = {}
     exec(compile(source, f"<{cls.__name__}.of>", "exec"), env, namespace)
     cls.of = classmethod(namespace["of"])  # type: ignore[attr-defined]

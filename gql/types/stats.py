@@ -1,18 +1,23 @@
 from __future__ import annotations
 
 from collections import namedtuple
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
-from sqlalchemy import Row
 
 from gql.types.row_fields import RowMapped, column, column_plans, row_type
 from planner.fields import FieldPlans
+
+# A driver without a trip in the season.
+NoStats = namedtuple("NoStats", "trips distance_km safety_score safety_events")
+NO_STATS = NoStats(0, 0.0, None, 0)
 
 
 @row_type
 @strawberry.type
 class DriverStats(RowMapped):
+    MISSING_ROW: ClassVar[Any] = NO_STATS  # of(None): no trip in the season
+
     trips: int
     distance_km: float
     safety_score: float | None = column(
@@ -20,14 +25,5 @@ class DriverStats(RowMapped):
     )
     safety_events: int
 
-    @classmethod
-    def of_season(cls, row: Row[Any] | None) -> DriverStats:
-        """A driver's figures in a season: zeros without a trip in it (no row)."""
-        return cls.of(NO_STATS if row is None else row)
-
-
-# A driver without a trip in the season.
-NoStats = namedtuple("NoStats", "trips distance_km safety_score safety_events")
-NO_STATS = NoStats(0, 0.0, None, 0)
 
 STATS_PLANS: FieldPlans = column_plans(DriverStats)

@@ -22,6 +22,7 @@ from planner.connections import connection_plans, folded_totals, paged_children
 from planner.fields import Arguments, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
 from resolvers import batches
+from resolvers import driver as resolve_driver
 from resolvers import trip as resolve
 from resolvers.deferred import then
 from resolvers.global_id import id_encoder
@@ -98,8 +99,6 @@ class TripConnection(Connection[Trip]):
     def total_count(self, info: strawberry.Info[Context, None]) -> int:
         if self.driver_pk is None:
             return resolve.trips_count(info.context, self.spec)  # type: ignore[return-value]
-        from resolvers import driver as resolve_driver
-
         return then(resolve_driver.trips_count(info.context, self.driver_pk, self.spec), int)
 
 

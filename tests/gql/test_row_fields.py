@@ -119,3 +119,15 @@ def test_served_row_types_read_real_columns_of_real_fields(cls: Any, table: str 
         columns = set(Base.metadata.tables[table].c.keys())
         read = {field.column for field in row_fields(cls) if field.column is not None}
         assert read <= columns
+
+
+def test_a_missing_row_reads_the_declared_stand_in() -> None:
+    zeros = DriverStats.of(None)
+    assert (zeros.trips, zeros.distance_km, zeros.safety_score, zeros.safety_events) == (
+        0,
+        0.0,
+        None,
+        0,
+    )
+    with pytest.raises(AttributeError):  # no stand-in declared: a row is required
+        Sample.of(None)
