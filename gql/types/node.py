@@ -6,17 +6,14 @@ from typing import Any, Self
 
 import strawberry
 
+from gql.types.row_fields import RowMapped
 from pagination import Page
 from resolvers.global_id import encode_id
 
 
 @strawberry.interface(description="Relay Global Object Identification.")
-class Node:
+class Node(RowMapped):
     pk: strawberry.Private[int]
-
-    @classmethod
-    def of(cls, row: Any) -> Self:
-        raise NotImplementedError
 
     @classmethod
     def of_optional(cls, row: Any | None) -> Self | None:
