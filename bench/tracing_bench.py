@@ -1,31 +1,31 @@
-"""Tracing overhead: Q2 (nested drivers) traced at 100% vs untraced, both executors.
+"""Tracing overhead: planned Q1, Q2 and Q3, traced at always_on and at 10% vs untraced.
 
-    .venv/bin/python bench/tracing_bench.py                 # benchmark scale, 15 s runs
-    .venv/bin/python bench/tracing_bench.py --rounds 3 --executors planned
+    .venv/bin/python bench/tracing_bench.py                 # benchmark scale, 3 rounds
+    .venv/bin/python bench/tracing_bench.py --rounds 2 --queries q1 --samplers 0.1
     .venv/bin/python bench/tracing_bench.py --duration 5 --drivers 500 --trips-per-driver 20
 
 Reuses bench/run.py: its database (`fleetgraph_bench`, seeded or reused), wrk
 with the checking Lua script (every response: HTTP 200, no GraphQL error),
-and its wait for a quiet machine before each load. Per executor two servers
-run side by side (`fleetgraph serve --workers 1`, production settings,
-response cache and rate limiting off): untraced (no OTEL_* variables, the
-default: tracing off) and traced (OTEL_EXPORTER_OTLP_ENDPOINT to
-bench/otlp_sink.py, a receiver on 127.0.0.1 that decodes and counts every
-export, OTEL_TRACES_SAMPLER=always_on). Runs alternate untraced/traced for
---rounds rounds (the order flips every round) so drift hits both alike.
-Target: traced >= 90% of untraced.
+and its wait for a quiet machine before each load. Servers run side by side
+(`fleetgraph serve --workers 1`, production settings, response cache and
+rate limiting off): one untraced (no OTEL_* variables, the default: tracing
+off) and one traced per sampler setting, exporting OTLP/HTTP to
+bench/otlp_sink.py (a receiver on 127.0.0.1 that decodes and counts every
+export): `always_on`, and a ratio such as `0.1` for
+OTEL_TRACES_SAMPLER=parentbased_traceidratio with that argument. Per query,
+each round runs every server once, the order rotating from round to round
+so drift hits all alike. Targets: traced/untraced >= 80% at always_on and
+>= 97% at 10%.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,17 +34,37 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench  # bench/run.py, a script next to this one
 
-TARGET = 0.90
+ALWAYS_ON = "always_on"
+UNTRACED = "untraced"
+
+
+def target(sampler: str) -> float:
+    """traced/untraced required: sampled requests cost what the SDK needs, the
+    others close to nothing."""
+    return 0.80 if sampler == ALWAYS_ON else 0.97
+
+
+def sampler_env(sampler: str) -> dict[str, str]:
+    if sampler == ALWAYS_ON:
+        return {"OTEL_TRACES_SAMPLER": ALWAYS_ON}
+    return {"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": sampler}
+
+
 BENCH = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
 class Measured:
     executor: str
-    traced: bool
+    query: str
+    setting: str  # UNTRACED or a sampler setting
     round: int
     result: bench.WrkResult
     spans_per_request: float | None = None
+
+    @property
+    def traced(self) -> bool:
+        return self.setting != UNTRACED
 
 
 def sink_stats(url: str) -> dict[str, int]:
@@ -57,8 +77,9 @@ def sink_stats(url: str) -> dict[str, int]:
 
 @contextmanager
 def servers(
-    opts: bench.Options, executor: str, sink_url: str
-) -> Iterator[tuple[bench.Server, bench.Server]]:
+    opts: bench.Options, executor: str, sink_url: str, samplers: Sequence[str]
+) -> Iterator[dict[str, bench.Server]]:
+    """The untraced server and one traced per sampler setting, by setting."""
     base = {
         key: value
         for key, value in bench.api_env(opts).items()
@@ -69,23 +90,24 @@ def servers(
         RATE_LIMIT_ENABLED="false",
         PLANNER_ENABLED="true" if executor == "planned" else "false",
     )
-    traced = {
-        **base,
-        "OTEL_EXPORTER_OTLP_ENDPOINT": sink_url,
-        "OTEL_TRACES_SAMPLER": "always_on",
-        "OTEL_SERVICE_NAME": "fleetgraph-bench",
-    }
-    commands = []
-    for _ in range(2):
-        port = bench.free_port()
-        command = [str(bench.VENV_BIN / "fleetgraph"), "serve", "--host=127.0.0.1"]
-        commands.append(([*command, f"--port={port}"], port))
-    (plain_cmd, plain_port), (traced_cmd, traced_port) = commands
-    with (
-        bench.serving(f"untraced-{executor}", plain_cmd, base, plain_port) as plain,
-        bench.serving(f"traced-{executor}", traced_cmd, traced, traced_port) as with_spans,
-    ):
-        yield plain, with_spans
+    envs = {UNTRACED: base}
+    for sampler in samplers:
+        envs[sampler] = {
+            **base,
+            "OTEL_EXPORTER_OTLP_ENDPOINT": sink_url,
+            "OTEL_SERVICE_NAME": "fleetgraph-bench",
+            **sampler_env(sampler),
+        }
+    with ExitStack() as stack:
+        running = {}
+        for setting, env in envs.items():
+            port = bench.free_port()
+            command = [str(bench.VENV_BIN / "fleetgraph"), "serve", "--host=127.0.0.1"]
+            name = f"{setting}-{executor}".replace(".", "_")
+            running[setting] = stack.enter_context(
+                bench.serving(name, [*command, f"--port={port}"], env, port)
+            )
+        yield running
 
 
 def check_headers(server: bench.Server, op: bench.Operation, traced: bool) -> None:
@@ -100,119 +122,150 @@ def check_headers(server: bench.Server, op: bench.Operation, traced: bool) -> No
         raise bench.BenchError(f"{server.name}: traceresponse header present={has}")
 
 
-def measure(opts: bench.Options, executor: str, rounds: int, sink_url: str) -> list[Measured]:
-    [op] = bench.load_operations(opts)
-    script = bench.operation_script(op)
+def measure(
+    opts: bench.Options, executor: str, rounds: int, sink_url: str, samplers: Sequence[str]
+) -> list[Measured]:
     found: list[Measured] = []
-    with servers(opts, executor, sink_url) as (plain, traced):
-        for server, is_traced in ((plain, False), (traced, True)):
-            bench.check_operation(server, op)
-            check_headers(server, op, is_traced)
-        for index in range(1, rounds + 1):
-            # Odd rounds run untraced first, even rounds traced first: whatever warms
-            # up or drifts within a round favours neither side.
-            order = ((plain, False), (traced, True))
-            for server, is_traced in order if index % 2 else order[::-1]:
-                label = f"Q2 {executor} {'traced' if is_traced else 'untraced'} #{index}"
-                before = sink_stats(sink_url)
-                result = bench.load(opts, script, server.base_url + "/graphql", label)
-                per_request = None
-                if is_traced:
-                    time.sleep(6)  # the batch processor exports every 5 s
-                    after = sink_stats(sink_url)
-                    # warm-up requests are exported too: count them in
-                    requests = result.requests + int(result.rps * opts.warmup)
-                    per_request = (after["spans"] - before["spans"]) / max(1, requests)
-                found.append(Measured(executor, is_traced, index, result, per_request))
-                bench.log(f"{label}: {result.rps:,.1f} req/s")
+    with servers(opts, executor, sink_url, samplers) as running:
+        for op in bench.load_operations(opts):
+            script = bench.operation_script(op)
+            for setting, server in running.items():
+                bench.check_operation(server, op)
+                check_headers(server, op, setting != UNTRACED)
+            settings = list(running)
+            for index in range(1, rounds + 1):
+                # The order rotates every round: whatever warms up or drifts within a
+                # round favours no setting.
+                shift = (index - 1) % len(settings)
+                for setting in settings[shift:] + settings[:shift]:
+                    found.append(
+                        run_once(
+                            opts, executor, op, script, running[setting], setting, index, sink_url
+                        )
+                    )
     return found
 
 
-def disturbed_rounds(rows: list[Measured]) -> set[tuple[str, int]]:
-    return {(r.executor, r.round) for r in rows if r.result.other_cpu >= bench.QUIET_SHARE}
+def run_once(
+    opts: bench.Options,
+    executor: str,
+    op: bench.Operation,
+    script: Path,
+    server: bench.Server,
+    setting: str,
+    index: int,
+    sink_url: str,
+) -> Measured:
+    label = f"{op.name.upper()} {executor} {setting} #{index}"
+    before = sink_stats(sink_url)
+    result = bench.load(opts, script, server.base_url + "/graphql", label)
+    per_request = None
+    if setting != UNTRACED:
+        time.sleep(6)  # the batch processor exports every 5 s
+        after = sink_stats(sink_url)
+        # warm-up requests are exported too: count them in
+        requests = result.requests + int(result.rps * opts.warmup)
+        per_request = (after["spans"] - before["spans"]) / max(1, requests)
+    bench.log(f"{label}: {result.rps:,.1f} req/s")
+    return Measured(executor, op.name, setting, index, result, per_request)
+
+
+def disturbed_rounds(rows: list[Measured]) -> set[tuple[str, str, int]]:
+    return {(r.executor, r.query, r.round) for r in rows if r.result.other_cpu >= bench.QUIET_SHARE}
 
 
 def rate(results: list[bench.WrkResult]) -> float:
     return sum(r.requests for r in results) / sum(r.seconds for r in results)
 
 
-def commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    return out.stdout.strip() or "unknown"
-
-
 def report(
     argv: Sequence[str], opts: bench.Options, rows: list[Measured], loads: tuple[str, str]
 ) -> str:
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    settings = [s for s in dict.fromkeys(row.setting for row in rows) if s != UNTRACED]
     lines = [
-        f"## Tracing overhead (Q2) — {started}",
+        f"## Tracing overhead — {started}",
         "",
         f"- Command: `{' '.join(['.venv/bin/python', 'bench/tracing_bench.py', *argv])}`, "
-        f"commit {commit()} (plus uncommitted work of other engineers in the tree, if any).",
+        f"commit {bench._git()}.",
         f"- Load average before {loads[0]}, after {loads[1]} "
-        "(2 cores, shared by both servers, PostgreSQL, wrk and the OTLP sink).",
+        "(2 cores, shared by the servers, PostgreSQL, wrk and the OTLP sink).",
         "- Servers: `fleetgraph serve --workers 1`, ENVIRONMENT=production, LOG_LEVEL=warning, "
         "response cache and rate limiting off. Untraced: no OTEL_* variables (tracing off). "
         "Traced: OTLP/HTTP protobuf to bench/otlp_sink.py on 127.0.0.1 (decodes and counts), "
-        "OTEL_TRACES_SAMPLER=always_on, default batch span processor.",
+        "default batch span processor; sampler `always_on`, or a ratio r: "
+        "`parentbased_traceidratio` with OTEL_TRACES_SAMPLER_ARG=r.",
         f"- wrk: {opts.threads} threads, {opts.connections} connections, {opts.warmup} s warm-up, "
-        f"{opts.duration} s measured, runs alternating untraced/traced; every response checked. "
-        "Spans/request: spans the sink received over requests sent (warm-up included). "
-        "Odd rounds run untraced first, even rounds traced first.",
+        f"{opts.duration} s measured; per query each round runs every server once, the order "
+        "rotating by round; every response checked. Spans/request: spans the sink received "
+        "over requests sent (warm-up included).",
         "",
-        "| executor | round | untraced req/s | traced req/s | traced/untraced | "
-        "p50 ms (u/t) | p99 ms (u/t) | spans/request | other CPU (u/t) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| query | executor | round | untraced req/s | "
+        + " | ".join(f"{s} req/s | {s} / untraced | {s} spans/req" for s in settings)
+        + " | other CPU max |",
+        "|---|---|---:|---:|" + "---:|---:|---:|" * len(settings) + "---:|",
     ]
-    verdicts = []
     disturbed = disturbed_rounds(rows)
-    for executor in dict.fromkeys(row.executor for row in rows):
-        mine = [row for row in rows if row.executor == executor]
-        pairs = [
-            (u, t) for u in mine for t in mine if not u.traced and t.traced and u.round == t.round
-        ]
-        for u, t in pairs:
-            mark = " (disturbed)" if (executor, u.round) in disturbed else ""
+    verdicts = []
+    groups = dict.fromkeys((row.query, row.executor) for row in rows)
+    for query, executor in groups:
+        mine = [row for row in rows if row.query == query and row.executor == executor]
+        by_round: dict[int, dict[str, Measured]] = {}
+        for row in mine:
+            by_round.setdefault(row.round, {})[row.setting] = row
+        for index, runs in sorted(by_round.items()):
+            plain = runs[UNTRACED].result
+            mark = " (disturbed)" if (executor, query, index) in disturbed else ""
+            cells = [
+                f"{runs[s].result.rps:,.1f} | {runs[s].result.rps / plain.rps:.1%} | "
+                f"{runs[s].spans_per_request or 0:.2f}"
+                for s in settings
+            ]
+            other = max(run.result.other_cpu for run in runs.values())
             lines.append(
-                f"| {executor} | {u.round}{mark} | {u.result.rps:,.1f} | {t.result.rps:,.1f} | "
-                f"{t.result.rps / u.result.rps:.1%} | "
-                f"{u.result.p50_ms:.0f}/{t.result.p50_ms:.0f} | "
-                f"{u.result.p99_ms:.0f}/{t.result.p99_ms:.0f} | {t.spans_per_request or 0:.1f} | "
-                f"{u.result.other_cpu:.0%}/{t.result.other_cpu:.0%} |"
+                f"| {query.upper()} | {executor} | {index}{mark} | {plain.rps:,.1f} | "
+                + " | ".join(cells)
+                + f" | {other:.0%} |"
             )
-        # The verdict counts undisturbed rounds when there are any.
-        quiet = [(u, t) for u, t in pairs if (executor, u.round) not in disturbed]
-        which = "undisturbed rounds" if quiet else "all rounds, every one disturbed"
-        if len(quiet) == len(pairs):
-            which = "all rounds"
-        untraced = rate([u.result for u, _ in quiet or pairs])
-        traced = rate([t.result for _, t in quiet or pairs])
-        verdicts.append((executor, which, untraced, traced, traced / untraced))
+        quiet = [i for i in by_round if (executor, query, i) not in disturbed] or list(by_round)
+        plain_rate = rate([by_round[i][UNTRACED].result for i in quiet])
+        for setting in settings:
+            traced_rate = rate([by_round[i][setting].result for i in quiet])
+            verdicts.append((query, executor, setting, len(quiet), plain_rate, traced_rate))
     lines.append("")
-    for executor, which, untraced, traced, ratio in verdicts:
-        verdict = "pass" if ratio >= TARGET else "**FAIL**"
+    for query, executor, setting, count, plain_rate, traced_rate in verdicts:
+        ratio = traced_rate / plain_rate
+        verdict = "pass" if ratio >= target(setting) else "**FAIL**"
         lines.append(
-            f"- {executor} ({which}): {untraced:,.1f} untraced vs {traced:,.1f} traced req/s: "
-            f"**{ratio:.1%}** (target ≥ {TARGET:.0%}): {verdict}"
+            f"- {query.upper()} {executor}, {setting} ({count} rounds): {plain_rate:,.1f} "
+            f"untraced vs {traced_rate:,.1f} traced req/s: **{ratio:.1%}** "
+            f"(target ≥ {target(setting):.0%}): {verdict}"
         )
     if disturbed:
         lines.append(
             f"- Disturbed: a round where other processes used ≥ {bench.QUIET_SHARE:.0%} of the "
-            "CPU during either of its runs."
+            "CPU during any of its runs; verdicts count the undisturbed rounds when there are any."
         )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--executors", default="planned,reference")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--executors", default="planned")
+    parser.add_argument("--samplers", default="always_on,0.1", help="always_on and/or ratios")
     own, rest = parser.parse_known_args(argv)
-    opts = dataclasses.replace(bench.parse_options(rest), queries=("q2",))
+    if "--queries" not in rest:
+        rest = [*rest, "--queries", "q1,q2,q3"]
+    opts = bench.parse_options(rest)
     executors = [name.strip() for name in own.executors.split(",") if name.strip()]
-    if not set(executors) <= {"planned", "reference"} or own.rounds < 1:
-        print("tracing_bench: --executors planned,reference; --rounds >= 1", file=sys.stderr)
+    samplers = [name.strip() for name in own.samplers.split(",") if name.strip()]
+    if not _valid(executors, samplers) or own.rounds < 1:
+        print(
+            "tracing_bench: --executors planned,reference; --samplers always_on and/or "
+            "ratios in (0, 1]; --rounds >= 1",
+            file=sys.stderr,
+        )
         return 2
     sink_port = bench.free_port()
     sink = [sys.executable, str(BENCH / "otlp_sink.py"), f"--port={sink_port}"]
@@ -222,7 +275,7 @@ def main(argv: Sequence[str]) -> int:
         rows: list[Measured] = []
         with bench.serving("otlp-sink", sink, {}, sink_port) as receiver:
             for executor in executors:
-                rows += measure(opts, executor, own.rounds, receiver.base_url)
+                rows += measure(opts, executor, own.rounds, receiver.base_url, samplers)
         after = bench.loadavg()
     except bench.BenchError as exc:
         print(f"tracing_bench: invalid run, no report written: {exc}", file=sys.stderr)
@@ -231,7 +284,7 @@ def main(argv: Sequence[str]) -> int:
         return 130
     section = report(argv, opts, rows, (before, after))
     # Dev scales, and runs whose every round was disturbed, stay out of the record.
-    every_round_disturbed = {(r.executor, r.round) for r in rows} <= disturbed_rounds(rows)
+    every_round_disturbed = {(r.executor, r.query, r.round) for r in rows} <= disturbed_rounds(rows)
     record = opts.full_scale and not every_round_disturbed
     results = bench.RESULTS if record else bench.DEV_RESULTS
     if opts.results_given:
@@ -240,6 +293,21 @@ def main(argv: Sequence[str]) -> int:
     print(section)
     print(f"tracing_bench: appended to {results}", file=sys.stderr)
     return 0
+
+
+def _valid(executors: Sequence[str], samplers: Sequence[str]) -> bool:
+    if not executors or not set(executors) <= {"planned", "reference"} or not samplers:
+        return False
+    for sampler in samplers:
+        if sampler == ALWAYS_ON:
+            continue
+        try:
+            ratio = float(sampler)
+        except ValueError:
+            return False
+        if not 0 < ratio <= 1:
+            return False
+    return True
 
 
 if __name__ == "__main__":
