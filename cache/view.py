@@ -40,12 +40,12 @@ from cache.service import ResponseCache, Unavailable
 from cache.tags import LEADERBOARD, LEADERBOARD_UNKNOWN_SEASON
 from cache.walk import object_tags
 from compat.strawberry import graphql_schema
-from gql.context import Context
-from gql.documents import DocumentCache
+from context import Context
 from gql.http_errors import negotiate
 from gql.registration import RegisteringRequest
 from gql.schema import document_cache
 from observability import note_cache_status
+from prepared import DocumentCache
 from web.codings import base_etag, choose_coding, coded_etag
 from web.compression import VARY_VALUE
 
@@ -56,9 +56,9 @@ if TYPE_CHECKING:
 
     from auth.tokens import Viewer
     from config import Settings
-    from gql.documents import PreparedDocument
     from gql.fast_path import CacheStep
     from limits import RequestGuard
+    from prepared import PreparedDocument
 
 _STATE = "fleetgraph.response_cache"
 _PARSED = "fleetgraph.graphql_request_data"
@@ -188,7 +188,7 @@ class ResponseCacheView(GraphQL[Context, None]):
         request.scope.setdefault("state", {})[_PARSED] = data
         if isinstance(data, list):
             return _Bypass("batch")
-        # Off the event loop when large and new (gql.documents): this runs before the guard.
+        # Off the event loop when large and new (prepared/): this runs before the guard.
         prepared = await self._documents().prepare_async(data.query) if data.query else None
         if prepared is None or not prepared.is_valid:
             return _Bypass("invalid")

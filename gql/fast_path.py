@@ -35,10 +35,10 @@ from strawberry.http import GraphQLRequestData
 
 from bounded import BoundedLRU, budget
 from cache.view import HIT_KEY
-from gql.documents import PreparedDocument
 from observability import note_fast_path
 from observability.decisions import note_persisted_query
 from observability.request import current_request
+from prepared import Memo, PreparedDocument
 
 # What the response cache did with a plain query: sent a hit, left it to the
 # view (a miss to compute and store, or a bypass), or there is no cache.
@@ -199,15 +199,19 @@ def plain_request(body: bytes) -> GraphQLRequestData | None:
     )
 
 
+IS_QUERY: Memo[bool] = Memo("fast_path.is_query")
+
+
 def is_query(prepared: PreparedDocument, operation_name: str | None) -> bool:
     """Whether the operation the request names (or the only one) is a query."""
-    slot = f"fast_path.is_query:{operation_name}"
-    known: bool | None = prepared.derived.get(slot)
+    known = prepared.memo.get(IS_QUERY, operation_name)
     if known is None:
         operation = _operation(prepared, operation_name)
         if operation is None:
             return False  # not remembered: clients choose the names they send
-        known = prepared.derived[slot] = operation.operation is OperationType.QUERY
+        known = prepared.memo.set(
+            IS_QUERY, operation_name, operation.operation is OperationType.QUERY
+        )
     return known
 
 

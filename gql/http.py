@@ -28,9 +28,8 @@ from auth import TokenError, decode_token
 from auth.tokens import ANONYMOUS, Viewer
 from compat.strawberry import graphql_schema
 from config import Settings
+from context import Context
 from gql import graphiql
-from gql.context import Context
-from gql.documents import PreparedDocument
 from gql.fast_path import CacheStep, is_query
 from gql.http_errors import JSON, error_response, negotiate, shape, status_for
 from gql.planned import (
@@ -60,6 +59,7 @@ from observability.tracing import mark_executor
 from persisted import PersistedDocuments, PersistedQueryError
 from planner import Bound, Planner, Unplannable
 from planner.metrics import count_reference
+from prepared import PreparedDocument
 
 
 class _RequestAdapter(StarletteRequestAdapter):

@@ -14,9 +14,8 @@ from graphql import GraphQLError
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from context import Context
 from errors.domain import DomainError
-from gql.context import Context
-from gql.documents import DocumentCache
 from gql.types.driver import DRIVER_CONNECTION_PLANS, DRIVER_PLANS
 from gql.types.fleet_summary import (
     DAILY_TRIP_ACTIVITY_PLANS,
@@ -37,6 +36,7 @@ from planner import Bound, NeedsReference, Planner, Unplannable, reasons
 from planner.connections import EDGE_PLANS, PAGE_INFO_PLANS
 from planner.metrics import count_planned, count_reference
 from planner.plan import Registry
+from prepared import DocumentCache
 
 if TYPE_CHECKING:
     from observability.operation import OperationScope

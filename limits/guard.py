@@ -34,14 +34,14 @@ from limits.buckets import Take
 from limits.cost import CostTree, CountedResult, compile_cost
 from limits.deadlines import Deadlines
 from limits.rate_limiter import RateLimiter
-from limits.work import PreparationCost
+from prepared import PreparationCost
 from selections import CollectedOperation, DocumentSelections, SelectionTooComplex
 
 Execute = Callable[[list[GraphQLRequestData]], Awaitable[list[ExecutionResult]]]
 
 
 class Prepared(Protocol):
-    """A parsed and validated document (`gql.documents.PreparedDocument`)."""
+    """A parsed and validated document (`prepared.PreparedDocument`)."""
 
     @property
     def document(self) -> DocumentNode | None: ...
@@ -64,7 +64,8 @@ class RequestGuard:
         limiter: RateLimiter | None,
         points_per_cpu_ms: float = 0.0,
     ) -> None:
-        """`points_per_cpu_ms`: what a new document's preparation is charged (limits/work.py)."""
+        """`points_per_cpu_ms`: what a new document's preparation is charged
+        (prepared/preparation_cost.py)."""
         self.schema = schema
         self.prepare = prepare
         self.max_cost = max_cost

@@ -6,7 +6,8 @@ from typing import Any
 from sqlalchemy import Row
 
 from cache import tags
-from gql.context import Context
+from context import Context
+from global_ids import decode_id_of
 from loaders.driver import count_drivers, driver_query, fetch_driver, fetch_driver_page
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.orderings import driver_ordering, trip_ordering
@@ -16,7 +17,6 @@ from loaders.trip import trips as trips_table
 from loaders.vehicle import VehicleJoin, joined_vehicle
 from pagination import Ordering, Page, PageRequest, request_page
 from resolvers.deferred import Deferred, chain, ready
-from resolvers.global_id import decode_id_of
 from resolvers.season import season_pk
 
 

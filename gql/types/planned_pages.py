@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause
 
-from gql.context import Context
+from context import Context
 from loaders.pages import NO_FILTER, ChildFilter, child_pages
 from pagination import Ordering, PageRequest
 from planner.columns import connection_columns
