@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -26,7 +26,6 @@ from graphql import (
     OperationDefinitionNode,
 )
 from graphql.execution import VariableValues, get_variable_values
-from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from errors.domain import echo
@@ -37,7 +36,19 @@ from limits.rate_limiter import RateLimiter
 from prepared import PreparationCost
 from selections import CollectedOperation, DocumentSelections, SelectionTooComplex
 
-Execute = Callable[[list[GraphQLRequestData]], Awaitable[list[ExecutionResult]]]
+
+class Operation(Protocol):
+    """What the guard reads of one requested operation (`pipeline.Operation`)."""
+
+    @property
+    def query(self) -> str | None: ...
+    @property
+    def operation_name(self) -> str | None: ...
+    @property
+    def variables(self) -> Mapping[str, Any] | None: ...
+
+
+OperationT = TypeVar("OperationT", bound=Operation)
 
 
 class Prepared(Protocol):
@@ -76,10 +87,10 @@ class RequestGuard:
 
     async def run(
         self,
-        items: list[GraphQLRequestData],
+        items: list[OperationT],
         client: str,
         headers: MutableMapping[str, str],
-        execute: Execute,
+        execute: Callable[[list[OperationT]], Awaitable[list[ExecutionResult]]],
         variables: Sequence[VariableValues | None] = (),
     ) -> list[ExecutionResult]:
         """One result per item, in order; refused items never reach `execute`.
@@ -132,7 +143,7 @@ class RequestGuard:
         return final
 
     async def _admit(
-        self, item: GraphQLRequestData, variables: VariableValues | None
+        self, item: Operation, variables: VariableValues | None
     ) -> tuple[ExecutionResult | None, CostTree | None, int, int]:
         """(refusal or None, cost tree, requested cost, points owed for preparing its
         document) for one operation."""
@@ -214,7 +225,10 @@ class RequestGuard:
         return await self.limiter.take(client, cost, force=force)
 
     async def _execute(
-        self, items: list[GraphQLRequestData], admitted: list[int], execute: Execute
+        self,
+        items: list[OperationT],
+        admitted: list[int],
+        execute: Callable[[list[OperationT]], Awaitable[list[ExecutionResult]]],
     ) -> list[ExecutionResult]:
         try:
             return await self.deadlines.run(execute([items[i] for i in admitted]))

@@ -7,17 +7,11 @@ from typing import Any
 
 import pytest
 
+from errors import messages
 from errors.domain import MAX_ECHO
+from errors.messages import MAX_MESSAGE, MAX_SCANNED, short_message
 from gql import http_errors
-from gql.http_errors import (
-    GRAPHQL_RESPONSE_JSON,
-    JSON,
-    MAX_MESSAGE,
-    MAX_REMEMBERED_ACCEPT,
-    MAX_SCANNED,
-    negotiate,
-    short_message,
-)
+from gql.http_errors import GRAPHQL_RESPONSE_JSON, JSON, MAX_REMEMBERED_ACCEPT, negotiate
 
 SPACES = " " * 32_000
 # What graphql-core says about `{ "<32k spaces>" }`: the token, quoted whole.
@@ -39,17 +33,15 @@ def test_a_32k_string_token_is_shaped_from_a_capped_prefix(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     scanned: list[int] = []
-    monkeypatch.setattr(
-        http_errors, "_QUOTED_TO_CUT", _Recorder(http_errors._QUOTED_TO_CUT, scanned)
-    )
-    monkeypatch.setattr(http_errors, "_QUOTED", _Recorder(http_errors._QUOTED, scanned))
-    without = http_errors._without_suggestions
+    monkeypatch.setattr(messages, "_QUOTED_TO_CUT", _Recorder(messages._QUOTED_TO_CUT, scanned))
+    monkeypatch.setattr(messages, "_QUOTED", _Recorder(messages._QUOTED, scanned))
+    without = messages.without_suggestions
 
     def recorded(message: str) -> str:
         scanned.append(len(message))
         return without(message)
 
-    monkeypatch.setattr(http_errors, "_without_suggestions", recorded)
+    monkeypatch.setattr(messages, "without_suggestions", recorded)
 
     shaped = short_message(SYNTAX_ERROR, suggestions=False)  # production: no suggestions
 
@@ -71,12 +63,12 @@ def test_suggestions_are_removed_in_one_pass() -> None:
         "Cannot query field 'activeSeaso' on type 'Query'."
     )
     two = "A.  Did you mean 'b'? C. \nDid you mean 'd' or 'e'? F."
-    assert http_errors._without_suggestions(two) == "A. C. F."
+    assert messages.without_suggestions(two) == "A. C. F."
     # No question mark after it: nothing to remove, and nothing scanned twice.
     dangling = "Did you mean " * 1000
-    assert http_errors._without_suggestions(dangling) == dangling
+    assert messages.without_suggestions(dangling) == dangling
     blanks = " " * 32_000 + "Did you mean x?"
-    assert http_errors._without_suggestions(blanks) == ""
+    assert messages.without_suggestions(blanks) == ""
 
 
 def test_negotiation() -> None:
