@@ -78,6 +78,7 @@ def pipeline_steps(
         documents=admission.documents,
         cache=cache,
         guard=admission.guard,
+        client_key=admission.client_key,
         planner=admission.planner,
         schema=schema,
         contexts=Contexts(database, calendar, admission.documents),

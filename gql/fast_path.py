@@ -28,12 +28,12 @@ validation and key derivation (docs/decisions/0014-http-fast-path.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from auth import TokenError
 from bounded import BoundedLRU, budget
@@ -46,6 +46,7 @@ from observability.decisions import note_persisted_query
 from observability.request import current_request
 from persisted import PersistedQueryError
 from pipeline import GraphQLRequest, HandOver, Operation, Route, Steps, run
+from web.asgi_body import read_body, replay
 
 _JSON = frozenset({b"application/json", b"application/json; charset=utf-8"})
 _PLAIN_KEYS = frozenset({"query", "operationName", "variables", "extensions"})
@@ -117,9 +118,9 @@ class FastPath:
         if caller is None:
             await self.app(scope, receive, send)
             return
-        body, last = await _read_body(receive)
+        body, last = await read_body(receive)
         if last is not None:  # the client went away mid-body
-            await self.app(scope, _replay(body, receive, last), send)
+            await self.app(scope, replay(body, receive, last), send)
             return
         steps = self.view.steps
         recipe = self._recipes.get(body) if caller == "anonymous" else None
@@ -131,21 +132,20 @@ class FastPath:
                 return
         operation = plain_operation(body)
         if operation is None or not steps.persisted.runs_any_text:
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay(body, receive), send)
             return
         request = Request(scope, receive)
         try:
             viewer = self.view.admission.viewer_of(request)
         except TokenError:  # the general route refuses it
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay(body, receive), send)
             return
-        client = self.view.admission.client_key(request, viewer)
-        graphql = GraphQLRequest((operation,), False, "POST", viewer, client, request, Route.FAST)
+        graphql = GraphQLRequest((operation,), False, "POST", viewer, request, Route.FAST)
         reply = HttpReply(request, send)
         try:
             handed_over = await run(graphql, steps, reply)
         except PersistedQueryError:  # the general route refuses it
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay(body, receive), send)
             return
         except (RequestRejected, HTTPException) as exc:
             await refusal(request, exc)(scope, receive, send)
@@ -214,33 +214,3 @@ def plain_operation(body: bytes) -> Operation | None:
     ):
         return None
     return Operation(query, name, variables, extensions)
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:
-    """The whole body, or what came before a message that is not body (a disconnect).
-
-    `receive` is bounded by the body read timeout (limits/body_timeout.py, outside
-    this middleware): a body that never comes ends the request with 408 there.
-    """
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), message
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks), None
-
-
-def _replay(body: bytes, receive: Receive, last: Message | None = None) -> Receive:
-    """`receive` for the general route: the body read so far, then what came after it."""
-    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": last is not None}]
-    if last is not None:
-        pending.append(last)
-
-    async def replay() -> Any:
-        if pending:
-            return pending.pop(0)
-        return await receive()
-
-    return replay

@@ -110,9 +110,8 @@ class GraphQLApp(GraphQL[Context, None]):
         else:
             document_id = await self._document_id(adapter) if parsed.query is None else None
             operations = (_operation(parsed, document_id),)
-        client = admission.client_key(request, viewer)
         batch = isinstance(parsed, list)
-        return GraphQLRequest(operations, batch, request.method, viewer, client, request)
+        return GraphQLRequest(operations, batch, request.method, viewer, request)
 
     async def render_graphql_ide(self, request: Any) -> Response:
         """GraphiQL from this package's assets (gql/graphiql), not from a CDN."""

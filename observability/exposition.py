@@ -26,7 +26,7 @@ from observability.metrics import DB_POOL_IN_USE, DB_POOL_SIZE
 from observability.scrape_access import scrape_refusal
 
 if TYPE_CHECKING:
-    from loaders import Database
+    from observability.database import DatabaseHandle
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -35,7 +35,7 @@ def multiprocess_mode() -> bool:
     return bool(os.environ.get(MULTIPROC_ENV))
 
 
-def refresh_pool_gauges(database: Database) -> None:
+def refresh_pool_gauges(database: DatabaseHandle) -> None:
     """Sample this process's pools (at scrape time; cheap: counts only)."""
     pool = database.read_pools
     if pool is not None:

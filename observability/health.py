@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from observability.provider import service_version
 
 if TYPE_CHECKING:
-    from loaders import Database
+    from observability.database import DatabaseHandle
 
 READY_TIMEOUT = 2.0  # seconds per dependency; a load balancer probes often
 
@@ -25,7 +25,7 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "version": service_version()})
 
 
-async def _database_ok(database: Database) -> bool:
+async def _database_ok(database: DatabaseHandle) -> bool:
     try:
         async with asyncio.timeout(READY_TIMEOUT):
             if database.read_pools is not None:

@@ -72,9 +72,10 @@ async def execute(
         return results
 
     headers: dict[str, str] = {}
+    client = steps.client_key(request.http, request.viewer)
     try:
         with observe_operations(operations) as done:  # refusals get an operation span too
-            results = await steps.guard.run(list(operations), request.client, headers, run, coerced)
+            results = await steps.guard.run(list(operations), client, headers, run, coerced)
             done(results)
     finally:
         if context.invalidates and steps.cache is not None:

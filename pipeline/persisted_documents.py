@@ -20,10 +20,15 @@ async def resolve(request: GraphQLRequest, documents: PersistedDocuments) -> tup
     """The request's operations with the texts to run."""
     # Only an admin bypass of trusted mode needs the viewer.
     is_admin = documents.allow_admin_bypass and request.viewer.is_admin
-    resolved = tuple([await _resolve(documents, item, is_admin) for item in request.operations])
-    if not request.batch:
-        note_operation(resolved[0].query, resolved[0].operation_name)  # named even on a hit
-    return resolved
+    if request.batch:
+        return tuple([await _resolve(documents, item, is_admin) for item in request.operations])
+    sent = request.operations
+    item = sent[0]
+    if item.extensions is not None or item.document_id is not None or not documents.runs_any_text:
+        item = await _resolve(documents, item, is_admin)
+    # else a text with no persisted-query fields, where any text runs: as sent
+    note_operation(item.query, item.operation_name)  # named even when the cache answers
+    return sent if item is sent[0] else (item,)
 
 
 async def _resolve(documents: PersistedDocuments, item: Operation, is_admin: bool) -> Operation:

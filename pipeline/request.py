@@ -34,8 +34,7 @@ class GraphQLRequest:
     batch: bool  # a JSON array of operations (even of one)
     method: str  # "GET" or "POST": which operation types it may run
     viewer: Viewer
-    client: str  # whose rate-limit bucket pays ("" without buckets)
-    http: Any  # the HTTP request, for the resolvers that read it (`Context.request`)
+    http: Any  # the HTTP request: whose bucket pays (`Steps.client_key`), `Context.request`
     route: Route = Route.GENERAL
 
     @property

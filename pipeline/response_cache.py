@@ -2,19 +2,15 @@
 
 `look_up` finds a single query's entry (a `Hit`, answered as stored) or says
 how the rest of the pipeline answers it: `Cacheable` (computed once per key,
-then stored) or `Bypass` (computed, never stored; `extensions.cache` says
-why). The limits' document checks run first: nothing reads the selections of
-a document they refuse. `answer` computes a miss once per key: in this
-process through a shared future, across processes through a short lock whose
-waiters poll for the entry. After a mutation, `invalidate_writes` drops what
+then stored: pipeline/cache_flight.py) or `Bypass` (computed, never stored;
+`extensions.cache` says why). The limits' document checks run first: nothing
+reads the selections of a document they refuse. After a mutation, `invalidate_writes` drops what
 it wrote (its transactions committed) before the response is built, so the
 response can say how that went (`extensions.cache.invalidation`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,7 +28,7 @@ from cache.plan import CachePlan, plan_operation
 from cache.schema_hints import SchemaHints
 from cache.service import ResponseCache, Unavailable
 from observability import note_cache_status
-from pipeline.answers import Answer, Hit, Reply
+from pipeline.answers import Answer, Hit
 
 if TYPE_CHECKING:
     from context import Context
@@ -147,73 +143,8 @@ class ResponseCacheStep:
             return None
         return None if entry is None else self.hit(entry, key, operation)
 
-    async def answer(self, lookup: Cacheable | Bypass, compute: Compute, reply: Reply) -> None:
-        """Compute and reply; a cacheable miss once per key, and stored."""
-        if isinstance(lookup, Cacheable) and lookup.key is not None:
-            await self._once(lookup, lookup.key, compute, reply)
-            return
-        if isinstance(lookup, Cacheable):
-            self._count(lookup.operation, "bypass")
-        await reply.answer((await compute(lookup)).answer)
-
-    async def _once(self, lookup: Cacheable, key: str, compute: Compute, reply: Reply) -> None:
-        service = self.service
-        flight = service.flights.get(key)
-        if flight is not None:
-            entry = await asyncio.shield(flight)
-            if entry is not None:
-                await reply.hit(self.hit(entry, key, lookup.operation))
-                return
-            await self._compute(lookup, compute, reply)
-            return
-        future: asyncio.Future[Entry | None] = asyncio.get_running_loop().create_future()
-        service.flights[key] = future
-        locked = False
-        shared: Entry | None = None
-        try:
-            locked = await service.lock(key)
-            # Locked: look again, since the lookup that missed may predate a flight
-            # that has stored the entry and ended meanwhile (double-checked).
-            entry = await service.wait_for(key) if not locked else await self._stored(key)
-            if entry is not None:
-                future.set_result(entry)
-                await reply.hit(self.hit(entry, key, lookup.operation))
-                return
-            shared = await self._compute(lookup, compute, reply)
-        finally:
-            del service.flights[key]
-            if not future.done():
-                future.set_result(shared)
-            if locked:
-                await service.unlock(key)
-
-    async def _stored(self, key: str) -> Entry | None:
-        try:
-            return await self.service.get(key)
-        except Unavailable:
-            return None
-
-    async def _compute(self, lookup: Cacheable, compute: Compute, reply: Reply) -> Entry | None:
-        """Compute, reply, then store; the entry the flight's followers are given
-        (None: they compute for themselves)."""
-        key = lookup.key
-        since = 0
-        try:
-            since = await self.service.sequence()
-        except Unavailable:
-            key = None
-            lookup = dataclasses.replace(lookup, key=None)
-        self._count(lookup.operation, "miss" if key else "bypass")
-        started = time.monotonic()
-        computed = await compute(lookup)
-        await reply.answer(computed.answer)
-        entry = computed.entry
-        stored = key is not None and entry is not None
-        if stored and not await self.service.put(key, entry, computed.tags, since, started):  # type: ignore[arg-type]
-            entry = None  # refused: followers compute for themselves
-        return entry
-
-    def _count(self, operation: str | None, status: str) -> None:
+    def count(self, operation: str | None, status: str) -> None:
+        """A miss or a bypass, counted (`hit` counts hits)."""
         requests_counter(status, self.service.backend.name).inc()
         count_operation(operation, status)
         note_cache_status(status)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pipeline import fast_route
 from pipeline.answers import HandOver, Hit, Reply
+from pipeline.cache_flight import answer_once
 from pipeline.execute import execute
 from pipeline.persisted_documents import resolve
 from pipeline.prepare import prepare
@@ -54,4 +55,4 @@ async def finish(request: GraphQLRequest, state: HandOver, steps: Steps, reply: 
         await reply.answer((await compute(None)).answer)
         return
     assert not isinstance(state.lookup, Hit)
-    await steps.cache.answer(state.lookup, compute, reply)
+    await answer_once(steps.cache, state.lookup, compute, reply)

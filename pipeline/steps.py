@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
@@ -12,6 +13,7 @@ from context import Context
 from loaders import Database, Loaders
 
 if TYPE_CHECKING:
+    from auth.tokens import Viewer
     from limits import RequestGuard
     from loaders.season_calendar import SeasonCalendar
     from persisted import PersistedDocuments
@@ -54,6 +56,7 @@ class Steps:
     documents: DocumentCache  # step 2
     cache: ResponseCacheStep | None  # step 3; None: no response cache
     guard: RequestGuard  # step 4
+    client_key: Callable[[Any, Viewer], str]  # step 4: whose rate-limit bucket pays
     planner: Planner | None  # step 5, the planned executor; None: the reference only
     schema: strawberry.Schema  # step 5, the reference executor
     contexts: Contexts
