@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from cache.compressed import CompressedEntries
     from cache.entry import Entry
     from pipeline.request import Operation
-    from pipeline.response_cache import Lookup
+    from pipeline.response_cache import Bypass, Cacheable
     from prepared import PreparedDocument
 
 
@@ -41,7 +41,7 @@ class HandOver:
 
     operations: tuple[Operation, ...]
     prepared: PreparedDocument | None
-    lookup: Lookup
+    lookup: Cacheable | Bypass | None  # None: there is no response cache
 
 
 class Reply(Protocol):

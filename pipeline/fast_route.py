@@ -14,13 +14,15 @@ from prepared import Memo, PreparedDocument
 
 if TYPE_CHECKING:
     from pipeline.request import Operation
-    from pipeline.response_cache import Lookup
+    from pipeline.response_cache import Bypass, Cacheable
 
 IS_QUERY: Memo[bool] = Memo("fast_route.is_query")
 
 
 def takes(
-    operations: tuple[Operation, ...], prepared: PreparedDocument | None, lookup: Lookup
+    operations: tuple[Operation, ...],
+    prepared: PreparedDocument | None,
+    lookup: Cacheable | Bypass | None,
 ) -> bool:
     """Whether the fast path answers a request that is not a cache hit."""
     item = operations[0]

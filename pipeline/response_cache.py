@@ -55,10 +55,6 @@ class Cacheable:
     operation: str | None  # its name in the document (a request may leave it out)
 
 
-# The look-up's outcome; None: there is no response cache.
-Lookup = Hit | Cacheable | Bypass | None
-
-
 @dataclass(frozen=True, slots=True)
 class Computed:
     """A computed answer and what the cache keeps of it (`entry` None: nothing)."""

@@ -31,16 +31,15 @@ async def run(request: GraphQLRequest, steps: Steps, reply: Reply) -> HandOver |
     """Answer `request` through `reply`; the fast path may get a `HandOver` back instead."""
     operations = await resolve(request, steps.persisted)  # 1
     prepared = await prepare(operations, request.batch, steps.documents)  # 2
-    lookup = (
-        None if steps.cache is None else await steps.cache.look_up(request, operations, prepared)
-    )  # 3
+    cache = steps.cache
+    lookup = None if cache is None else await cache.look_up(request, operations, prepared)  # 3
     if isinstance(lookup, Hit):
         await reply.hit(lookup)
         return None
     state = HandOver(operations, prepared, lookup)
     if request.route is Route.FAST and not fast_route.takes(operations, prepared, lookup):
         return state
-    await finish(request, state, steps, reply)
+    await finish(request, state, steps, reply)  # 4 limits, 5 execute, 6 shape
     return None
 
 
@@ -54,5 +53,4 @@ async def finish(request: GraphQLRequest, state: HandOver, steps: Steps, reply: 
     if steps.cache is None or state.lookup is None:
         await reply.answer((await compute(None)).answer)
         return
-    assert not isinstance(state.lookup, Hit)
     await answer_once(steps.cache, state.lookup, compute, reply)
