@@ -25,10 +25,13 @@ WITHDRAW_DATA_CODES = frozenset({"SERVICE_UNAVAILABLE"})
 
 def shaped(result: ExecutionResult, *, max_errors: int, suggestions: bool) -> GraphQLHTTPResponse:
     """The response body for one operation's result."""
-    payload = process_result(result)
-    if not result.errors:
-        return payload  # nothing to bound: the hot path, no copy
-    return shape(dict(payload), max_errors=max_errors, suggestions=suggestions)  # type: ignore[return-value]
+    if not result.errors:  # the usual case: what `process_result` makes of it, directly
+        payload: GraphQLHTTPResponse = {"data": result.data}
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        return payload
+    formatted = dict(process_result(result))
+    return shape(formatted, max_errors=max_errors, suggestions=suggestions)  # type: ignore[return-value]
 
 
 def shape(payload: dict[str, Any], *, max_errors: int, suggestions: bool) -> dict[str, Any]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import GraphQLError
+from strawberry.http import process_result
+from strawberry.types import ExecutionResult
+
 from auth.tokens import ANONYMOUS
 from cache.entry import Entry
 from cache.hints import Scope
@@ -16,6 +20,7 @@ from pipeline.cache_meta import annotate
 from pipeline.fast_route import takes
 from pipeline.persisted_documents import resolve
 from pipeline.response_cache import Bypass, Cacheable
+from pipeline.shape import shaped
 from prepared import DocumentCache
 
 TEXT = "query Season { activeSeason { id name } }"
@@ -79,3 +84,17 @@ def test_a_bypass_is_never_stored_and_says_why() -> None:
         "invalidation": "ok",
     }
     assert headers == {"cache-control": "no-store"}
+
+
+def test_an_error_free_result_is_shaped_as_strawberry_formats_it() -> None:
+    for extensions in [None, {}, {"cost": {"requested": 1, "actual": 1}}]:
+        result = ExecutionResult(data={"a": 1}, errors=None, extensions=extensions)
+        mine = shaped(result, max_errors=10, suggestions=True)
+        assert list(mine.items()) == list(process_result(result).items())  # order too
+
+
+def test_a_request_error_has_no_data_entry() -> None:
+    result = ExecutionResult(data=None, errors=[GraphQLError("x" * 1000)])
+    body = shaped(result, max_errors=10, suggestions=True)
+    assert "data" not in body
+    assert len(body["errors"][0]["message"]) <= 300
