@@ -71,7 +71,7 @@ class Admission:
 
     def client_of(self, scope: Scope) -> str:
         """`client_key` before the request is read (limits/debt_gate.py): a token that
-        does not verify is the address's (the view answers it 401 when it gets there)."""
+        does not verify is the address's (the general route answers it 401 when it gets there)."""
         request = Request(scope)
         try:
             viewer = self.viewer_of(request)

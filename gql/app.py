@@ -140,7 +140,7 @@ def create_app(
 
     app = Starlette(
         routes=[
-            # Every method reaches the view, so even a 405 is a GraphQL-shaped JSON body.
+            # Every method reaches the general route, so even a 405 is a GraphQL-shaped JSON body.
             Route(
                 "/graphql",
                 RequestSizeLimit(

@@ -116,7 +116,7 @@ class RequestGuard:
         if admitted:
             try:
                 executed = await self._execute(items, admitted, execute)
-            except Exception:  # refused by the view (e.g. a mutation over GET): nothing ran
+            except Exception:  # refused by the executor (a mutation over GET): nothing ran
                 if take is not None and take.allowed and total:
                     await self._take(client, -total)
                 raise

@@ -12,6 +12,7 @@ the response is built.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,7 +46,7 @@ class Executed:
 
     results: list[ExecutionResult]
     headers: dict[str, str]  # the limits' (Retry-After)
-    reads: frozenset[str]  # cache tags of what only execution revealed it read
+    reads: AbstractSet[str]  # cache tags of what only execution revealed it read
     invalidation: str | None  # how invalidating the writes went; None: nothing written
 
 
@@ -80,7 +81,7 @@ async def execute(
     finally:
         if context.invalidates and steps.cache is not None:
             await steps.cache.invalidate_writes(context, steps.request_timeout)
-        reads, invalidation = frozenset(context.reads), context.invalidation
+        reads, invalidation = context.reads, context.invalidation  # kept by `close`
         context.close()
     return Executed(results, headers, reads, invalidation)
 

@@ -12,6 +12,7 @@ from typing import Any
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
+from cache.entry import Entry
 from errors.messages import short_message
 from pipeline.answers import Answer
 from pipeline.cache_meta import annotate
@@ -57,28 +58,30 @@ def shape(payload: dict[str, Any], *, max_errors: int, suggestions: bool) -> dic
 
 
 def computed(
-    request_batch: bool,
+    batch: bool,
     executed: Executed,
     lookup: Cacheable | Bypass | None,
     shaping: Shaping,
 ) -> Computed:
     """The answer to send: each result shaped, with the response cache's
     `extensions.cache` and headers when there is a cache."""
-    headers = executed.headers
-    payloads = []
-    entry = None
-    tags: frozenset[str] = frozenset()
-    for result in executed.results:
-        payload = shaped(result, max_errors=shaping.max_errors, suggestions=shaping.suggestions)
-        if lookup is not None:
-            payload, entry, tags = annotate(
-                lookup,
-                payload,
-                bool(result.errors),
-                executed.reads,
-                executed.invalidation,
-                headers,
-            )
-        payloads.append(payload)
-    answer = Answer(payloads if request_batch else payloads[0], headers)
-    return Computed(answer, entry, tags)
+    if batch:
+        payloads = [_payload(result, executed, lookup, shaping)[0] for result in executed.results]
+        return Computed(Answer(payloads, executed.headers))
+    [result] = executed.results
+    payload, entry, tags = _payload(result, executed, lookup, shaping)
+    return Computed(Answer(payload, executed.headers), entry, tags)
+
+
+def _payload(
+    result: ExecutionResult,
+    executed: Executed,
+    lookup: Cacheable | Bypass | None,
+    shaping: Shaping,
+) -> tuple[GraphQLHTTPResponse, Entry | None, frozenset[str]]:
+    payload = shaped(result, max_errors=shaping.max_errors, suggestions=shaping.suggestions)
+    if lookup is None:
+        return payload, None, frozenset()
+    failed = bool(result.errors)
+    reads, invalidation = executed.reads, executed.invalidation
+    return annotate(lookup, payload, failed, reads, invalidation, executed.headers)
