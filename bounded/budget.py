@@ -31,7 +31,7 @@ PERSISTED = 1 * MiB
 COMPRESSED_ENTRIES = 1536 * KiB
 # Small tables.
 COERCED_VARIABLES = 512 * KiB  # planner/
-PAGE_REQUESTS = 512 * KiB  # pagination/keyset.py
+PAGE_REQUESTS = 512 * KiB  # pagination/query.py
 ROW_SHAPES = 512 * KiB  # each of the four (loaders/)
 FAST_PATH_BODIES = 512 * KiB  # gql/fast_path.py
 SPAN_DOCUMENTS = 512 * KiB  # observability/document.py

@@ -31,6 +31,7 @@ from bounded import BoundedLRU, budget, client_bytes
 from db.statements import note_statement
 from loaders.read_pool import ReadPool, ReadPools
 from loaders.records import record_type
+from observability.probes import PoolCounts
 from observability.server_timing import current_phases
 from observability.tracing import sql_span, tracer
 
@@ -87,6 +88,26 @@ class Database:
     @property
     def is_postgresql(self) -> bool:
         return self.dialect == "postgresql"
+
+    def pool_counts(self) -> list[PoolCounts]:
+        """This process's pools, for /metrics (observability.probes.DatabaseProbe)."""
+        counts = []
+        if self.read_pools is not None:
+            size = self.read_pools.get_size()
+            counts.append(PoolCounts("reads", size, size - self.read_pools.get_idle_size()))
+        writes: Any = self.engine.pool
+        if hasattr(writes, "checkedout"):  # QueuePool; SQLite's pools have no counts
+            out = writes.checkedout()
+            counts.append(PoolCounts("writes", writes.checkedin() + out, out))
+        return counts
+
+    async def ping(self) -> None:
+        """`SELECT 1` on the pool reads use, for /ready."""
+        if self.read_pools is not None:
+            await self.read_pools.generic.fetch("SELECT 1")
+            return
+        async with self.engine.connect() as connection:
+            await connection.exec_driver_sql("SELECT 1")
 
     def statement(self, key: Hashable, build: Callable[[], Any]) -> Statement:
         """The statement for `key`, built on first use (key = who asks + shape)."""

@@ -17,7 +17,7 @@ from loaders.filters import DriverFilterSpec
 from loaders.vehicle import JOINED as VEHICLE_JOINED
 from loaders.vehicle import VehicleJoin, join_vehicle
 from models import Driver
-from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
+from pagination import Ordering, Page, PageQuery
 
 drivers = Driver.__table__
 ID = bindparam("id", type_=Integer)
@@ -97,28 +97,22 @@ class DriverByIdLoader(Loader[int, AnyRow | None]):
 
 async def fetch_driver_page(
     db: Database,
-    spec: DriverFilterSpec | None,
-    ordering: Ordering,
-    request: PageRequest,
+    page: PageQuery,
     with_vehicle: VehicleJoin = False,
     columns: tuple[str, ...] | None = None,
 ) -> Page[AnyRow]:
-    """A page of drivers; `with_vehicle` joins each driver's vehicle into its row;
-    `columns`: only these driver columns (must hold `id`), else all."""
-    spec = spec or DriverFilterSpec()
+    """A page of drivers (`page.filter`: a DriverFilterSpec); `with_vehicle` joins each
+    driver's vehicle into its row; `columns`: only these driver columns (must hold
+    `id`), else all."""
 
     def build() -> Select[Any]:
-        query = select_drivers(ordering, columns).where(*spec.clauses())
+        query = select_drivers(page.ordering, columns)
         if with_vehicle:
             query = join_vehicle(query, drivers.c.id, with_vehicle)
-        return apply_page(query, ordering, request)
+        return page.apply(query)
 
-    statement = db.statement(
-        ("driver_page", spec.shape, ordering, request.shape, with_vehicle, columns),
-        build,
-    )
-    rows = await db.fetch(statement, {**spec.params(), **page_params(ordering, request)})
-    return make_page(rows, ordering, request)
+    statement = db.statement(("driver_page", page.shape, with_vehicle, columns), build)
+    return page.page(await db.fetch(statement, page.params()))
 
 
 def driver_query(with_vehicle: VehicleJoin, columns: tuple[str, ...] | None) -> Select[Any]:

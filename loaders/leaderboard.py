@@ -20,7 +20,7 @@ from loaders.driver_stats import SEASON, in_region
 from loaders.metrics import METRICS, Metric
 from loaders.vehicle import VehicleJoin, join_vehicle
 from models import DriverSeasonStats
-from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
+from pagination import Ordering, Page, PageQuery
 from pagination.keyset import order_columns
 
 stats = DriverSeasonStats.__table__
@@ -62,8 +62,7 @@ def _page_query(
     metric_name: str,
     by_region: bool,
     with_vehicle: VehicleJoin,
-    ordering: Ordering,
-    request: PageRequest,
+    page_query: PageQuery,
     driver_columns: tuple[str, ...] | None,
     stats_columns: tuple[str, ...] | None,
 ) -> Select[Any]:
@@ -81,13 +80,13 @@ def _page_query(
     )
     if with_vehicle:
         query = join_vehicle(query, stats.c.driver_id, with_vehicle)
-    page = apply_page(query, ordering, request).cte("page")
+    page = page_query.apply(query).cte("page")
     ranks = _ranks(metric, by_region, page.c.value)
     keys = (page.c.value, page.c.driver_id)
     return (
         select(*page.c, ranks.c.rank)
         .join_from(page, ranks, ranks.c.driver_id == page.c.driver_id)
-        .order_by(*order_columns(keys, ordering.directions, request.backward))
+        .order_by(*order_columns(keys, page_query.ordering.directions, page_query.request.backward))
     )
 
 
@@ -114,14 +113,14 @@ async def fetch_leaderboard_page(
     season_id: int,
     metric_name: str,
     region: str | None,
-    request: PageRequest,
+    page: PageQuery,
     with_vehicle: VehicleJoin = False,
     driver_columns: tuple[str, ...] | None = None,
     stats_columns: tuple[str, ...] | None = None,
 ) -> Page[AnyRow]:
-    """A leaderboard page, its drivers joined in (all their columns, or those named);
+    """A leaderboard page (`page.ordering`: `leaderboard_ordering(season_id, metric_name,
+    region)`), its drivers joined in (all their columns, or those named);
     `stats_columns`: only these season-stats columns (must hold `driver_id`), else all."""
-    ordering = leaderboard_ordering(season_id, metric_name, region)
     by_region = region is not None
     # The ordering's tag differs per season/region but its SQL does not.
     statement = db.statement(
@@ -130,18 +129,18 @@ async def fetch_leaderboard_page(
             metric_name,
             by_region,
             with_vehicle,
-            request.shape,
+            page.request.shape,
             driver_columns,
             stats_columns,
         ),
         lambda: _page_query(
-            metric_name, by_region, with_vehicle, ordering, request, driver_columns, stats_columns
+            metric_name, by_region, with_vehicle, page, driver_columns, stats_columns
         ),
     )
-    params: dict[str, Any] = {"season_id": season_id, **page_params(ordering, request)}
+    params: dict[str, Any] = {"season_id": season_id, **page.params()}
     if by_region:
         params["region"] = region
-    return make_page(await db.fetch(statement, params), ordering, request)
+    return page.page(await db.fetch(statement, params))
 
 
 async def count_leaderboard(db: Database, season_id: int, region: str | None) -> int:

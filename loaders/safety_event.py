@@ -8,14 +8,15 @@ from sqlalchemy import select
 
 from loaders.base import AnyRow, Loader
 from loaders.batch import group_keys, one_by_key
-from loaders.orderings import SAFETY_EVENT_ORDERING
 from loaders.pages import count_children, fetch_child_pages
 from models import SafetyEvent
-from pagination import Page, PageRequest
+from pagination import Page, PageQuery
+from pagination.children import Children
 
 safety_events = SafetyEvent.__table__
+TRIP_EVENTS = Children(safety_events, safety_events.c.trip_id)
 
-EventPageKey = tuple[int, PageRequest]
+EventPageKey = tuple[int, PageQuery]  # (trip id, the page)
 
 
 class SafetyEventByIdLoader(Loader[int, AnyRow | None]):
@@ -32,19 +33,12 @@ class SafetyEventByIdLoader(Loader[int, AnyRow | None]):
 class SafetyEventPageByTripIdLoader(Loader[EventPageKey, Page[AnyRow]]):
     async def batch_load_fn(self, keys: Sequence[EventPageKey]) -> list[Page[AnyRow]]:
         pages: dict[EventPageKey, Page[AnyRow]] = {}
-        for request, trip_ids in group_keys(keys).items():
-            found = await fetch_child_pages(
-                self.db,
-                safety_events,
-                safety_events.c.trip_id,
-                trip_ids,
-                SAFETY_EVENT_ORDERING,
-                request,
-            )
-            pages.update({(t, request): p for t, p in zip(trip_ids, found, strict=True)})
+        for query, trip_ids in group_keys(keys).items():
+            found = await fetch_child_pages(self.db, TRIP_EVENTS, trip_ids, query)
+            pages.update({(t, query): p for t, p in zip(trip_ids, found, strict=True)})
         return [pages[key] for key in keys]
 
 
 class SafetyEventCountByTripIdLoader(Loader[int, int]):
     async def batch_load_fn(self, trip_ids: Sequence[int]) -> list[int]:
-        return await count_children(self.db, safety_events.c.trip_id, trip_ids)
+        return await count_children(self.db, TRIP_EVENTS, trip_ids)

@@ -10,10 +10,9 @@ from sqlalchemy import bindparam, func, select
 from loaders.base import AnyRow, Loader
 from loaders.batch import one_by_key
 from loaders.database import Database
-from loaders.orderings import SEASON_ORDERING
 from models import Season
 from models.base import UTCDateTime
-from pagination import Page, PageRequest, apply_page, make_page, page_params
+from pagination import Page, PageQuery
 
 seasons = Season.__table__
 
@@ -44,13 +43,10 @@ async def fetch_active_season(db: Database, now: datetime) -> AnyRow | None:
     return rows[0] if rows else None
 
 
-async def fetch_season_page(db: Database, request: PageRequest) -> Page[AnyRow]:
-    statement = db.statement(
-        ("season_page", request.shape),
-        lambda: apply_page(select(seasons), SEASON_ORDERING, request),
-    )
-    rows = await db.fetch(statement, page_params(SEASON_ORDERING, request))
-    return make_page(rows, SEASON_ORDERING, request)
+async def fetch_season_page(db: Database, page: PageQuery) -> Page[AnyRow]:
+    """A page of seasons (`page.ordering`: SEASON_ORDERING)."""
+    statement = db.statement(("season_page", page.shape), lambda: page.apply(select(seasons)))
+    return page.page(await db.fetch(statement, page.params()))
 
 
 async def count_seasons(db: Database) -> int:

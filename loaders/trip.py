@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
-from types import MappingProxyType
 
 from sqlalchemy import func, select
 
@@ -12,20 +10,16 @@ from loaders.base import AnyRow, Loader
 from loaders.batch import group_keys, one_by_key
 from loaders.database import Database
 from loaders.filters import TripFilterSpec
-from loaders.pages import ChildFilter, count_children, fetch_child_pages
+from loaders.pages import count_children, fetch_child_pages
 from models import Trip
-from pagination import Ordering, Page, PageRequest, apply_page, make_page, page_params
+from pagination import Page, PageQuery
+from pagination.children import Children
 
 trips = Trip.__table__
+DRIVER_TRIPS = Children(trips, trips.c.driver_id)
 
-TripPageKey = tuple[int, tuple[TripFilterSpec | None, Ordering, PageRequest]]
+TripPageKey = tuple[int, PageQuery]  # (driver id, the page: its filter a TripFilterSpec)
 TripCountKey = tuple[int, TripFilterSpec | None]
-
-
-@lru_cache(maxsize=256)  # the same few filters (most often none) on every request
-def trip_filter(spec: TripFilterSpec | None) -> ChildFilter:
-    spec = spec or TripFilterSpec()
-    return ChildFilter(spec.shape, spec.clauses, MappingProxyType(spec.params()))
 
 
 class TripByIdLoader(Loader[int, AnyRow | None]):
@@ -39,16 +33,14 @@ class TripByIdLoader(Loader[int, AnyRow | None]):
 
 
 class TripPageByDriverIdLoader(Loader[TripPageKey, Page[AnyRow]]):
-    """Key: (driver id, (filter, ordering, page request)); one statement per distinct page shape."""
+    """Key: (driver id, page query); one statement per distinct page query."""
 
     async def batch_load_fn(self, keys: Sequence[TripPageKey]) -> list[Page[AnyRow]]:
         pages: dict[TripPageKey, Page[AnyRow]] = {}
-        for (spec, ordering, request), driver_ids in group_keys(keys).items():
-            found = await fetch_child_pages(
-                self.db, trips, trips.c.driver_id, driver_ids, ordering, request, trip_filter(spec)
-            )
+        for query, driver_ids in group_keys(keys).items():
+            found = await fetch_child_pages(self.db, DRIVER_TRIPS, driver_ids, query)
             for driver_id, page in zip(driver_ids, found, strict=True):
-                pages[(driver_id, (spec, ordering, request))] = page
+                pages[(driver_id, query)] = page
         return [pages[key] for key in keys]
 
 
@@ -56,21 +48,15 @@ class TripCountByDriverIdLoader(Loader[TripCountKey, int]):
     async def batch_load_fn(self, keys: Sequence[TripCountKey]) -> list[int]:
         counts: dict[TripCountKey, int] = {}
         for spec, driver_ids in group_keys(keys).items():
-            found = await count_children(self.db, trips.c.driver_id, driver_ids, trip_filter(spec))
+            found = await count_children(self.db, DRIVER_TRIPS, driver_ids, spec)
             counts.update({(d, spec): n for d, n in zip(driver_ids, found, strict=True)})
         return [counts[key] for key in keys]
 
 
-async def fetch_trip_page(
-    db: Database, spec: TripFilterSpec | None, ordering: Ordering, request: PageRequest
-) -> Page[AnyRow]:
-    spec = spec or TripFilterSpec()
-    statement = db.statement(
-        ("trip_page", spec.shape, ordering, request.shape),
-        lambda: apply_page(select(trips).where(*spec.clauses()), ordering, request),
-    )
-    rows = await db.fetch(statement, {**spec.params(), **page_params(ordering, request)})
-    return make_page(rows, ordering, request)
+async def fetch_trip_page(db: Database, page: PageQuery) -> Page[AnyRow]:
+    """A page of the fleet's trips (`page.filter`: a TripFilterSpec)."""
+    statement = db.statement(("trip_page", page.shape), lambda: page.apply(select(trips)))
+    return page.page(await db.fetch(statement, page.params()))
 
 
 async def count_trips(db: Database, spec: TripFilterSpec | None) -> int:

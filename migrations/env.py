@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from config import get_settings
 from db import create_engine
-from db.autogenerate import compare_type, render_item
+from migrations.autogenerate import compare_type, render_item
 from models import Base
 
 config = context.config

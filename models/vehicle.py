@@ -23,3 +23,5 @@ class Vehicle(Base):
     model: Mapped[str] = mapped_column(String(64))
     year: Mapped[int]
     plate: Mapped[str] = mapped_column(String(32), unique=True)
+    # The manufacturer's vehicle identification number (ISO 3779); null until known.
+    vin: Mapped[str | None] = mapped_column(String(17))

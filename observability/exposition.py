@@ -10,7 +10,7 @@ scrape: observability/scrape_access.py.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -26,7 +26,7 @@ from observability.metrics import DB_POOL_IN_USE, DB_POOL_SIZE
 from observability.scrape_access import scrape_refusal
 
 if TYPE_CHECKING:
-    from observability.database import DatabaseHandle
+    from observability.probes import DatabaseProbe
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -35,16 +35,11 @@ def multiprocess_mode() -> bool:
     return bool(os.environ.get(MULTIPROC_ENV))
 
 
-def refresh_pool_gauges(database: DatabaseHandle) -> None:
+def refresh_pool_gauges(database: DatabaseProbe) -> None:
     """Sample this process's pools (at scrape time; cheap: counts only)."""
-    pool = database.read_pools
-    if pool is not None:
-        DB_POOL_SIZE.labels("reads").set(pool.get_size())
-        DB_POOL_IN_USE.labels("reads").set(pool.get_size() - pool.get_idle_size())
-    writes: Any = database.engine.pool
-    if hasattr(writes, "checkedout"):  # QueuePool; SQLite's pools have no counts
-        DB_POOL_SIZE.labels("writes").set(writes.checkedin() + writes.checkedout())
-        DB_POOL_IN_USE.labels("writes").set(writes.checkedout())
+    for pool in database.pool_counts():
+        DB_POOL_SIZE.labels(pool.name).set(pool.size)
+        DB_POOL_IN_USE.labels(pool.name).set(pool.in_use)
 
 
 def _registry() -> CollectorRegistry:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from observability.provider import service_version
 
 if TYPE_CHECKING:
-    from observability.database import DatabaseHandle
+    from observability.probes import DatabaseProbe
 
 READY_TIMEOUT = 2.0  # seconds per dependency; a load balancer probes often
 
@@ -25,14 +24,10 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "version": service_version()})
 
 
-async def _database_ok(database: DatabaseHandle) -> bool:
+async def _database_ok(database: DatabaseProbe) -> bool:
     try:
         async with asyncio.timeout(READY_TIMEOUT):
-            if database.read_pools is not None:
-                await database.read_pools.generic.fetch("SELECT 1")
-            else:
-                async with database.engine.connect() as connection:
-                    await connection.execute(text("SELECT 1"))
+            await database.ping()
     except Exception:  # any failure to answer is "not ready"; the reason goes to logs
         return False
     return True

@@ -13,8 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, literal_column, or_, tuple_
 
-from bounded import BoundedLRU, budget, client_bytes
-from pagination.args import PageRequest, page_request
+from pagination.args import PageRequest
 from pagination.cursor import decode_cursor, encode_cursor
 
 RowT = TypeVar("RowT")
@@ -159,34 +158,3 @@ def make_page(fetched: Sequence[RowT], ordering: Ordering, request: PageRequest)
         has_previous = has_previous or len(rows) > request.trim_last
         rows = rows[len(rows) - request.trim_last :] if request.trim_last else []
     return Page(rows, has_next, has_previous, ordering)
-
-
-# Validated page requests remembered: the same arguments recur on every parent of a
-# level. Cursors (at most MAX_CURSOR_LENGTH) and the ordering's tag (a leaderboard's
-# names its region) come from clients: bounded in entries and bytes.
-_RequestKey = tuple[Ordering, int | None, str | None, int | None, str | None]
-_requests: BoundedLRU[_RequestKey, PageRequest] = BoundedLRU(
-    4096, budget.PAGE_REQUESTS, max_entry_bytes=8 * 1024, weigh=lambda key, _: _request_bytes(key)
-)
-
-
-def request_page(
-    ordering: Ordering,
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> PageRequest:
-    """Validate connection arguments (sizes, cursors) against an ordering."""
-    key = (ordering, first, after, last, before)
-    found = _requests.get(key)
-    if found is None:
-        found = page_request(first, last, ordering.decode(after), ordering.decode(before))
-        _requests.put(key, found)
-    return found
-
-
-def _request_bytes(key: _RequestKey) -> int:
-    """The key's text (its tag and cursors) twice: the request holds the decoded values."""
-    ordering, *arguments = key
-    return 2 * (client_bytes(ordering.tag) + client_bytes(tuple(arguments)))

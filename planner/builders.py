@@ -20,6 +20,8 @@ from typing import Any, TypeAlias
 from graphql import GraphQLEnumType, GraphQLNamedType
 
 from planner.fields import Attribute, Computed
+from planner.reasons import SCALAR_NOT_COVERED
+from planner.unplannable import Unplannable
 
 Builder: TypeAlias = Callable[[Any], dict[str, Any]]
 Leaf: TypeAlias = Callable[[Any], Any]
@@ -58,9 +60,6 @@ def serializer_for(type_: GraphQLNamedType) -> Leaf:
         return _enum
     found = _SCALARS.get(type_.name)
     if found is None:
-        from planner.plan import Unplannable
-        from planner.reasons import SCALAR_NOT_COVERED
-
         raise Unplannable(SCALAR_NOT_COVERED, type_.name)
     return found
 

@@ -1,4 +1,5 @@
-"""Plans shared by every Relay connection: edges, nodes, pageInfo over a `Paged`."""
+"""Plans shared by every Relay connection: edges, nodes, pageInfo over a `Paged`; and
+the pages of a child connection for every parent of a level (`paged_children`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pagination import Page
+from loaders.database import Database
+from loaders.pages import child_pages
+from pagination import Page, PageQuery
+from pagination.children import Children
+from planner.columns import connection_columns
 from planner.fields import Attribute, Batched, Computed, FieldPlan, FieldPlans
+from planner.plan import Selection
 
 
 @dataclass(slots=True, eq=False)  # one per parent of a level: cheap to build (see Page)
@@ -80,3 +86,31 @@ PAGE_INFO_PLANS: Mapping[str, FieldPlan] = {
     "startCursor": Computed(_start_cursor),
     "endCursor": Computed(_end_cursor),
 }
+
+
+async def paged_children(
+    db: Database,
+    children: Children,
+    parents: Sequence[int],
+    query: PageQuery,
+    selection: Selection,
+    node_plans: FieldPlans,
+) -> list[Paged]:
+    """One `Paged` per parent key in `parents` (repeats allowed), in order: one
+    statement for all parents (loaders/pages.py), the totals folded in when
+    `totalCount` is selected, only the columns the selected node fields read
+    (planner/columns.py). Shared by `Driver.trips` and `Trip.safetyEvents`."""
+    ids = list(dict.fromkeys(parents))
+    pages, totals = await child_pages(
+        db,
+        children,
+        ids,
+        query,
+        with_totals=selection.has(("totalCount",)),  # then in the pages' statement
+        columns=connection_columns(selection, node_plans, query.ordering.names),
+    )
+    spec = query.filter
+    by_id = {
+        i: Paged(page, i, spec, count) for i, page, count in zip(ids, pages, totals, strict=True)
+    }
+    return [by_id[parent] for parent in parents]

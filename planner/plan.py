@@ -34,23 +34,8 @@ from graphql.language import ListValueNode, ObjectValueNode, ValueNode, Variable
 from planner import reasons
 from planner.builders import Builder, Leaf, compile_builder, serializer_for
 from planner.fields import Attribute, Batched, Computed, FieldPlan, FieldPlans
+from planner.unplannable import Unplannable
 from selections import CollectedField, CollectedObject, CollectedOperation
-
-
-class Unplannable(Exception):
-    """The planner does not cover this operation; the reference executor answers it.
-
-    `reason` is one of planner/reasons.py's codes (what clients and metrics see);
-    `detail` names the type, field or value (for spans and logs only).
-    """
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(reason={self.reason!r}, detail={self.detail!r})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,11 +137,11 @@ class Planner:
             try:
                 found = find_operation(prepared.document, name)
             except Unplannable as exc:
-                found = exc
+                found = exc.again()
             if name is None or not isinstance(found, Unplannable):
                 prepared.memo.set(_OPERATION, name, found)  # a name the document lacks: not kept
         if isinstance(found, Unplannable):
-            raise found
+            raise found.again()
         return found
 
     def _plan(
@@ -158,7 +158,7 @@ class Planner:
             plan = self._build(prepared, operation, flags, is_admin)
             self._plans.put(key, plan, client_bytes(key) + prepared.weight)
         if isinstance(plan, Unplannable):
-            raise plan
+            raise plan.again()
         return plan
 
     def _build(
@@ -175,7 +175,7 @@ class Planner:
         except SelectionTooComplex:  # the limits guard refuses it
             return Unplannable(reasons.SELECTION_TOO_COMPLEX)
         except Unplannable as exc:
-            return exc
+            return exc.again()
 
 
 def _coerced_bytes(key: Hashable, coerced: VariableValues | list[GraphQLError]) -> int:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row
@@ -10,12 +10,10 @@ from context import Context
 from global_ids import decode_id_of
 from loaders.driver import count_drivers, driver_query, fetch_driver, fetch_driver_page
 from loaders.filters import DriverFilterSpec, TripFilterSpec
-from loaders.orderings import driver_ordering, trip_ordering
-from loaders.pages import ParentWithPage, fetch_parent_with_pages
-from loaders.trip import trip_filter
-from loaders.trip import trips as trips_table
+from loaders.parent_pages import ParentWithPage, fetch_parent_with_pages
+from loaders.trip import DRIVER_TRIPS
 from loaders.vehicle import VehicleJoin, joined_vehicle
-from pagination import Ordering, Page, PageRequest, request_page
+from pagination import Page, PageQuery
 from resolvers.deferred import Deferred, chain, ready
 from resolvers.season import season_pk
 
@@ -46,9 +44,7 @@ async def planned_driver_with_trips(
     global_id: str,
     with_vehicle: VehicleJoin,
     columns: tuple[str, ...] | None,
-    ordering: Ordering,
-    request: PageRequest,
-    spec: TripFilterSpec | None,
+    trips: PageQuery,
     *,
     with_totals: bool,
     trip_columns: tuple[str, ...] | None,
@@ -61,11 +57,8 @@ async def planned_driver_with_trips(
         ("driver", with_vehicle, columns),
         lambda: driver_query(with_vehicle, columns),
         {"id": pk},
-        trips_table,
-        trips_table.c.driver_id,
-        ordering,
-        request,
-        trip_filter(spec),
+        DRIVER_TRIPS,
+        trips,
         with_totals=with_totals,
         columns=trip_columns,
     )
@@ -74,25 +67,16 @@ async def planned_driver_with_trips(
 
 async def drivers(
     context: Context,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    spec: DriverFilterSpec | None,
-    order_field: str,
-    descending: bool,
+    query: PageQuery,
     with_vehicle: VehicleJoin = False,
     prime: bool = True,
-    columns: Callable[[Ordering], tuple[str, ...] | None] = lambda ordering: None,
+    columns: tuple[str, ...] | None = None,
 ) -> Page[Row[Any]]:
-    """A page of drivers; `with_vehicle` fetches their vehicles in the same statement,
-    handed to the vehicle loader when `prime` (the planner reads them off the rows);
-    `columns` says which driver columns the page's rows need (None: all)."""
-    ordering = driver_ordering(order_field, descending)
-    request = request_page(ordering, first, after, last, before)
-    page = await fetch_driver_page(
-        context.db, spec, ordering, request, with_vehicle, columns(ordering)
-    )
+    """A page of drivers (`query.filter`: a DriverFilterSpec); `with_vehicle` fetches
+    their vehicles in the same statement, handed to the vehicle loader when `prime`
+    (the planner reads them off the rows); `columns`: the driver columns the page's
+    rows need (None: all)."""
+    page = await fetch_driver_page(context.db, query, with_vehicle, columns)
     if with_vehicle and prime:
         prime_vehicles(context, page.rows, "id")
     return page
@@ -117,20 +101,9 @@ def risk_score(context: Context, driver_id: int) -> Deferred[Row[Any] | None]:
     return context.loaders.latest_risk_score_by_driver_id.load(driver_id)
 
 
-def trips(
-    context: Context,
-    driver_id: int,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    spec: TripFilterSpec | None,
-    order_field: str,
-    descending: bool,
-) -> Deferred[Page[Row[Any]]]:
-    ordering = trip_ordering(order_field, descending)
-    request = request_page(ordering, first, after, last, before)
-    return context.loaders.trip_page_by_driver_id.load((driver_id, (spec, ordering, request)))
+def trips(context: Context, driver_id: int, query: PageQuery) -> Deferred[Page[Row[Any]]]:
+    """A page of the driver's trips (`query.filter`: a TripFilterSpec)."""
+    return context.loaders.trip_page_by_driver_id.load((driver_id, query))
 
 
 def trips_count(context: Context, driver_id: int, spec: TripFilterSpec | None) -> Deferred[int]:

@@ -8,7 +8,7 @@ from cache import tags
 from context import Context
 from loaders.leaderboard import count_leaderboard, fetch_leaderboard_page, leaderboard_ordering
 from loaders.vehicle import VehicleJoin
-from pagination import Page, request_page
+from pagination import Page, PageWindow
 from resolvers import arguments
 from resolvers.driver import prime_vehicles
 from resolvers.season import season_pk
@@ -19,10 +19,7 @@ async def leaderboard(
     season_id: str | None,
     metric: str,
     region: str | None,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
+    window: PageWindow,
     with_vehicle: VehicleJoin = False,
     prime: bool = True,
     driver_columns: tuple[str, ...] | None = None,
@@ -37,10 +34,10 @@ async def leaderboard(
     if pk is None:
         return None, None
     context.reads.add(tags.leaderboard(pk))
-    ordering = leaderboard_ordering(pk, metric, region)
-    request = request_page(ordering, first, after, last, before)
+    # Built here: the ordering (and its cursors) belong to the season found above.
+    query = window.query(leaderboard_ordering(pk, metric, region))
     page = await fetch_leaderboard_page(
-        context.db, pk, metric, region, request, with_vehicle, driver_columns, stats_columns
+        context.db, pk, metric, region, query, with_vehicle, driver_columns, stats_columns
     )
     if with_vehicle and prime:
         prime_vehicles(context, page.rows, "driver_id")

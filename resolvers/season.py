@@ -6,9 +6,8 @@ from sqlalchemy import Row
 
 from context import Context
 from global_ids import decode_id_of
-from loaders.orderings import SEASON_ORDERING
 from loaders.season import count_seasons, fetch_season_page
-from pagination import Page, request_page
+from pagination import Page, PageQuery
 from resolvers.deferred import Deferred, chain, ready
 
 
@@ -31,11 +30,8 @@ async def active_season(context: Context) -> Row[Any] | None:
     return await context.active_season()
 
 
-async def seasons(
-    context: Context, first: int | None, after: str | None, last: int | None, before: str | None
-) -> Page[Row[Any]]:
-    request = request_page(SEASON_ORDERING, first, after, last, before)
-    return await fetch_season_page(context.db, request)
+async def seasons(context: Context, query: PageQuery) -> Page[Row[Any]]:
+    return await fetch_season_page(context.db, query)
 
 
 async def seasons_count(context: Context) -> int:

@@ -42,7 +42,7 @@ Row = tuple[Any, ...]
 DRIVER_COLUMNS = (
     "id", "name", "email", "region", "created_at", "updated_at", "risk_score", "risk_level",
 )  # fmt: skip
-VEHICLE_COLUMNS = ("id", "driver_id", "make", "model", "year", "plate")
+VEHICLE_COLUMNS = ("id", "driver_id", "make", "model", "year", "plate", "vin")
 RISK_SCORE_COLUMNS = ("id", "driver_id", "score", "level", "computed_at")
 TRIP_COLUMNS = (
     "id", "driver_id", "vehicle_id", "started_at", "ended_at", "distance_km", "duration_s",
@@ -136,7 +136,8 @@ class RowGenerator(Generic[T]):
         model = models[int(rand() * len(models))]
         year = FIRST_VEHICLE_YEAR + int(rand() * (LAST_VEHICLE_YEAR - FIRST_VEHICLE_YEAR + 1))
         vehicle_id = driver_id  # one vehicle per driver, same id
-        batch.vehicles.append((vehicle_id, driver_id, make, model, year, f"FG-{driver_id:07d}"))
+        plate, vin = f"FG-{driver_id:07d}", f"1FGDM{vehicle_id:012d}"  # 17 characters
+        batch.vehicles.append((vehicle_id, driver_id, make, model, year, plate, vin))
 
         # History: 1..4 strictly increasing instants in [first season start, anchor).
         history = sorted(rng.sample(range(self.first_s, self.anchor_s), 1 + int(rand() * 4)))

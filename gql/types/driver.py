@@ -15,22 +15,21 @@ from global_ids import id_encoder
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.enums import LeaderboardMetric
-from gql.types.inputs import TripFilter, TripOrder, trip_filter_of, trip_order, trip_order_of
+from gql.types.inputs import TripFilter, TripOrder
 from gql.types.node import Node
-from gql.types.planned_pages import paged_children
+from gql.types.page_queries import trip_page, trip_page_of
 from gql.types.risk_score import RiskScore
+from gql.types.row_fields import column_plans, private_column, row_type
 from gql.types.stats import NO_STATS, DriverStats
 from gql.types.trip import TRIP_PLANS, TripConnection
 from gql.types.vehicle import Vehicle
-from loaders.filters import DriverFilterSpec, TripFilterSpec
-from loaders.orderings import trip_ordering
-from loaders.trip import trip_filter
-from loaders.trip import trips as trips_table
+from loaders.filters import DriverFilterSpec
+from loaders.trip import DRIVER_TRIPS
 from loaders.vehicle import joined_vehicle
-from pagination import Ordering, PageRequest, request_page
-from planner.connections import connection_plans
-from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
+from planner.connections import connection_plans, paged_children
+from planner.fields import Arguments, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
+from resolvers import batches
 from resolvers import driver as resolve
 from resolvers.deferred import then
 from resolvers.season import season_pk
@@ -40,23 +39,14 @@ def _same(value: int | None) -> int | None:
     return value
 
 
+@row_type
 @strawberry.type
 class Driver(Node):
-    pk: strawberry.Private[int]
-    private_email: strawberry.Private[str]
+    pk: strawberry.Private[int] = private_column("id")
+    private_email: strawberry.Private[str] = private_column("email")
     name: str
     region: str
     created_at: datetime
-
-    @classmethod
-    def of(cls, row: Row[Any]) -> Driver:
-        return cls(
-            pk=row.id,
-            private_email=row.email,
-            name=row.name,
-            region=row.region,
-            created_at=row.created_at,
-        )
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="Private: only visible to an authenticated admin; null for everyone else.",
@@ -88,10 +78,8 @@ class Driver(Node):
         order_by: TripOrder | None = None,
     ) -> TripConnection:
         spec = None if filter is None else filter.spec()
-        field, descending = trip_order(order_by)
-        page = resolve.trips(
-            info.context, self.pk, first, after, last, before, spec, field, descending
-        )
+        query = trip_page(first, after, last, before, spec, order_by)
+        page = resolve.trips(info.context, self.pk, query)
         return then(page, lambda p: TripConnection(page=p, spec=spec, driver_pk=self.pk))
 
     @strawberry.field
@@ -140,7 +128,7 @@ def _joined_vehicles(args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
 
 
 async def _vehicles(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
-    return await context.loaders.vehicle_by_driver_id.batch_load_fn([d.id for d in drivers])
+    return await batches.vehicles_of_drivers(context, [d.id for d in drivers])
 
 
 # `drivers.risk_score`/`risk_level` repeat the latest `risk_scores` row (models/driver.py):
@@ -161,45 +149,22 @@ def _risk_scores_on_row(args: Arguments, drivers: Sequence[Any], selection: Sele
 async def _risk_scores(
     context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
 ) -> Any:
-    loader = context.loaders.latest_risk_score_by_driver_id
-    return await loader.batch_load_fn([d.id for d in drivers])
-
-
-def trip_page_of(args: Arguments) -> tuple[Ordering, PageRequest, TripFilterSpec | None]:
-    """`Driver.trips`' arguments as the data layer takes them."""
-    filter_ = trip_filter_of(args.get("filter"))
-    spec = None if filter_ is None else filter_.spec()
-    field, descending = trip_order(trip_order_of(args.get("orderBy")))
-    ordering = trip_ordering(field, descending)
-    request = request_page(ordering, args["first"], args["after"], args["last"], args["before"])
-    return ordering, request, spec
+    return await batches.latest_risk_scores(context, [d.id for d in drivers])
 
 
 async def _trips(
     context: Context, args: Arguments, drivers: Sequence[Any], selection: Selection
 ) -> Any:
-    ordering, request, spec = trip_page_of(args)
+    query = trip_page_of(args)
     parents = [d.id for d in drivers]
-    table = trips_table
-    return await paged_children(
-        context,
-        table,
-        table.c.driver_id,
-        parents,
-        ordering,
-        request,
-        selection,
-        TRIP_PLANS,
-        trip_filter(spec),
-        spec,
-    )
+    return await paged_children(context.db, DRIVER_TRIPS, parents, query, selection, TRIP_PLANS)
 
 
 async def _stats(context: Context, args: Arguments, drivers: Sequence[Any], _: Any) -> Any:
     pk = await season_pk(context, args.get("seasonId"))
     if pk is None:
         return [NO_STATS] * len(drivers)
-    rows = await context.loaders.stats_by_driver_season.batch_load_fn([(d.id, pk) for d in drivers])
+    rows = await batches.season_stats(context, [d.id for d in drivers], pk)
     return [NO_STATS if row is None else row for row in rows]
 
 
@@ -208,8 +173,7 @@ async def _ranks(context: Context, args: Arguments, drivers: Sequence[Any], _: A
     if pk is None:
         return [None] * len(drivers)
     context.reads.add(tags.leaderboard(pk))
-    shared = (pk, args["metric"].name)
-    return await context.loaders.rank_by_driver.batch_load_fn([(d.id, shared) for d in drivers])
+    return await batches.ranks(context, [d.id for d in drivers], pk, args["metric"].name)
 
 
 def _email_for(is_admin: bool) -> Any:
@@ -217,11 +181,9 @@ def _email_for(is_admin: bool) -> Any:
 
 
 DRIVER_PLANS: FieldPlans = {
+    **column_plans(Driver),
     "id": global_id(id_encoder("Driver")),
-    "name": Attribute("name"),
     "email": Computed(lambda row: None, for_viewer=_email_for, columns=("email",)),
-    "region": Attribute("region"),
-    "createdAt": Attribute("created_at"),
     # The vehicle's own columns come joined in (`vehicle__*`), not from the driver's.
     "vehicle": Batched(_vehicles, columns=("id",), now=_joined_vehicles),
     "riskScore": Batched(

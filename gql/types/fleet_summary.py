@@ -10,7 +10,8 @@ from cache import cache_control
 from cache.tags import FLEET_SUMMARY
 from context import Context
 from gql.types.enums import RiskLevel, SafetyEventKind
-from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans
+from gql.types.row_fields import RowMapped, column_plans, row_type
+from planner.fields import Arguments, Batched, Computed, FieldPlans
 from resolvers import fleet_summary as resolve
 
 
@@ -26,8 +27,9 @@ class SafetyEventCount:
     count: int
 
 
+@row_type
 @strawberry.type
-class DailyTripActivity:
+class DailyTripActivity(RowMapped):
     day: str
     trips: int
     distance_km: float
@@ -76,9 +78,7 @@ class FleetSummary:
         self, info: strawberry.Info[Context, None], days: int = 7
     ) -> list[DailyTripActivity]:
         activity = await resolve.trip_activity(info.context, days)
-        return [
-            DailyTripActivity(day=a.day, trips=a.trips, distance_km=a.distance_km) for a in activity
-        ]
+        return [DailyTripActivity.of(a) for a in activity]
 
 
 # -- planned executor (planner/): the value of a FleetSummary is its season's pk
@@ -139,8 +139,4 @@ SAFETY_EVENT_COUNT_PLANS: FieldPlans = {
     "kind": Computed(itemgetter(0)),
     "count": Computed(itemgetter(1)),
 }
-DAILY_TRIP_ACTIVITY_PLANS: FieldPlans = {
-    "day": Attribute("day"),
-    "trips": Attribute("trips"),
-    "distanceKm": Attribute("distance_km"),
-}
+DAILY_TRIP_ACTIVITY_PLANS: FieldPlans = column_plans(DailyTripActivity)

@@ -15,38 +15,36 @@ from gql.prefetch.marks import loads
 from gql.types.driver import Driver
 from gql.types.enums import LeaderboardMetric
 from gql.types.node import PageInfo
+from gql.types.row_fields import RowMapped, column, column_plans, from_row, row_type
 from gql.types.season import Season
 from gql.types.stats import DriverStats
 from loaders.driver import joined_driver, joined_driver_and_vehicle
 from pagination import Page
 from planner.connections import connection_plans
 from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans
+from resolvers import batches
 from resolvers import leaderboard as resolve
 from resolvers import season as resolve_season
 from resolvers.deferred import then
 
 
+def _driver_of(row: Row[Any]) -> Driver:
+    return Driver.of(joined_driver(row))
+
+
+@row_type
 @strawberry.type
-class LeaderboardEntry:
+class LeaderboardEntry(RowMapped):
     """Built whole from one leaderboard row: its driver is joined in (no load)."""
 
-    rank: int = strawberry.field(
+    rank: int = column(
         description=(
             "1-based; ties share a rank (SQL RANK semantics), ties broken by driver id for order."
         )
     )
-    driver: Driver
-    value: float = strawberry.field(description="The metric's value for this driver.")
-    stats: DriverStats
-
-    @classmethod
-    def of(cls, row: Row[Any]) -> LeaderboardEntry:
-        return cls(
-            driver=Driver.of(joined_driver(row)),
-            stats=DriverStats.of(row),
-            rank=row.rank,
-            value=row.value,
-        )
+    driver: Driver = from_row(_driver_of)
+    value: float = column(description="The metric's value for this driver.")
+    stats: DriverStats = from_row(DriverStats.of)
 
 
 @strawberry.type
@@ -135,7 +133,7 @@ async def _count(context: Context, args: Arguments, values: Sequence[Any], _: An
 
 async def _seasons(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
     pks = [v.season_pk for v in values if v.season_pk is not None and v.season is None]
-    found = iter(await context.loaders.season_by_id.batch_load_fn(pks) if pks else [])
+    found = iter(await batches.seasons(context, pks) if pks else [])
     return [
         v.season if v.season is not None else None if v.season_pk is None else next(found)
         for v in values
@@ -153,8 +151,7 @@ LEADERBOARD_CONNECTION_PLANS: FieldPlans = connection_plans(
 )
 
 LEADERBOARD_ENTRY_PLANS: FieldPlans = {
-    "rank": Attribute("rank"),
+    **column_plans(LeaderboardEntry),
     "driver": Computed(joined_driver_and_vehicle),
-    "value": Attribute("value"),
     "stats": Computed(lambda row: row),
 }

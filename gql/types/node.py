@@ -7,16 +7,13 @@ from typing import Any, Self
 import strawberry
 
 from global_ids import encode_id
+from gql.types.row_fields import RowMapped
 from pagination import Page
 
 
 @strawberry.interface(description="Relay Global Object Identification.")
-class Node:
+class Node(RowMapped):
     pk: strawberry.Private[int]
-
-    @classmethod
-    def of(cls, row: Any) -> Self:
-        raise NotImplementedError
 
     @classmethod
     def of_optional(cls, row: Any | None) -> Self | None:

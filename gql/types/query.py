@@ -1,9 +1,8 @@
-"""The Query root: every read of the public contract."""
+"""The Query root: every read of the public contract (its plans: gql/types/query_plans.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 
@@ -14,33 +13,18 @@ from context import Context
 from gql.prefetch import prefetch
 from gql.prefetch.selection import selects
 from gql.types.cache_controls import ResponseCacheStats
-from gql.types.driver import DRIVER_PLANS, Driver, DriverConnection, trip_page_of
+from gql.types.driver import Driver, DriverConnection
 from gql.types.enums import LeaderboardMetric
 from gql.types.fleet_summary import FleetSummary
-from gql.types.inputs import (
-    DriverFilter,
-    DriverOrder,
-    TripFilter,
-    TripOrder,
-    driver_filter_of,
-    driver_order,
-    driver_order_of,
-    trip_filter_of,
-    trip_order,
-    trip_order_of,
-)
-from gql.types.leaderboard import LeaderboardConnection, PlannedLeaderboard
+from gql.types.inputs import DriverFilter, DriverOrder, TripFilter, TripOrder
+from gql.types.leaderboard import LeaderboardConnection
 from gql.types.node import Node
 from gql.types.node_types import node_of
+from gql.types.page_queries import driver_page, season_page, trip_page
+from gql.types.query_plans import QUERY_PLANS as QUERY_PLANS  # the root's plans, named here too
 from gql.types.season import Season, SeasonConnection
-from gql.types.stats import STATS_PLANS
-from gql.types.trip import TRIP_PLANS, Trip, TripConnection
-from gql.types.vehicle import VEHICLE_PLANS
-from loaders.vehicle import VehicleJoin
-from planner.columns import connection_columns, object_columns
-from planner.connections import Paged
-from planner.fields import Arguments, Batched, FieldPlans, Fold
-from planner.plan import Selection
+from gql.types.trip import Trip, TripConnection
+from pagination import PageWindow
 from resolvers import cache_controls
 from resolvers import driver as resolve_driver
 from resolvers import leaderboard as resolve_leaderboard
@@ -89,11 +73,9 @@ class Query:
         order_by: DriverOrder | None = None,
     ) -> DriverConnection:
         spec = None if filter is None else filter.spec()
-        field, descending = driver_order(order_by)
+        query = driver_page(first, after, last, before, spec, order_by)
         with_vehicle = selects(raw_info(info), ("nodes", "vehicle"), ("edges", "node", "vehicle"))
-        page = await resolve_driver.drivers(
-            info.context, first, after, last, before, spec, field, descending, with_vehicle
-        )
+        page = await resolve_driver.drivers(info.context, query, with_vehicle)
         return await warmed(info, DriverConnection(page=page, spec=spec))
 
     @strawberry.field
@@ -113,10 +95,8 @@ class Query:
         order_by: TripOrder | None = None,
     ) -> TripConnection:
         spec = None if filter is None else filter.spec()
-        field, descending = trip_order(order_by)
-        page = await resolve_trip.trips(
-            info.context, first, after, last, before, spec, field, descending
-        )
+        query = trip_page(first, after, last, before, spec, order_by)
+        page = await resolve_trip.trips(info.context, query)
         return await warmed(info, TripConnection(page=page, spec=spec))
 
     @strawberry.field
@@ -133,9 +113,8 @@ class Query:
         last: int | None = None,
         before: str | None = None,
     ) -> SeasonConnection:
-        return SeasonConnection(
-            page=await resolve_season.seasons(info.context, first, after, last, before)
-        )
+        query = season_page(first, after, last, before)
+        return SeasonConnection(page=await resolve_season.seasons(info.context, query))
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description="The season whose window contains now, if any.",
@@ -165,7 +144,12 @@ class Query:
             raw_info(info), ("nodes", "driver", "vehicle"), ("edges", "node", "driver", "vehicle")
         )
         season_pk, page = await resolve_leaderboard.leaderboard(
-            info.context, season_id, metric.name, region, first, after, last, before, with_vehicle
+            info.context,
+            season_id,
+            metric.name,
+            region,
+            PageWindow(first, after, last, before),
+            with_vehicle,
         )
         connection = LeaderboardConnection(
             page=page, season_pk=season_pk, region=region, metric=metric
@@ -184,161 +168,3 @@ class Query:
     )
     async def response_cache_stats(self, info: Info) -> ResponseCacheStats:
         return ResponseCacheStats.of(await cache_controls.stats(info.context))
-
-
-# -- planned executor (planner/): every root field, loaded once for the single root
-
-
-def _root(
-    load: Callable[[Context, Arguments, Selection], Awaitable[Any]], fold: Fold | None = None
-) -> Batched:
-    async def batched(context: Context, args: Arguments, roots: Sequence[Any], sel: Any) -> Any:
-        return [await load(context, args, sel)]
-
-    return Batched(batched, fold=fold)
-
-
-def _typed(found: list[tuple[str, Any]]) -> list[tuple[str, Any] | None]:
-    return [None if row is None else (type_name, row) for type_name, row in found]
-
-
-async def _node(context: Context, args: Arguments, sel: Selection) -> Any:
-    [found] = _typed(await resolve_node.nodes(context, [args["id"]]))
-    return found
-
-
-async def _nodes(context: Context, args: Arguments, sel: Selection) -> Any:
-    return _typed(await resolve_node.nodes(context, list(args["ids"])))
-
-
-async def _driver(context: Context, args: Arguments, sel: Selection) -> Any:
-    columns = object_columns([sel], DRIVER_PLANS)
-    with_vehicle = vehicle_join([sel.at("vehicle")])
-    return await resolve_driver.planned_driver(context, args["id"], with_vehicle, columns)
-
-
-async def _driver_with_trips(
-    context: Context,
-    args: Arguments,
-    roots: Sequence[Any],
-    sel: Selection,
-    child: str,
-    child_args: Arguments,
-    child_sel: Selection,
-) -> tuple[list[Any], list[Any]] | None:
-    """`driver(id) { trips }` in one statement (PostgreSQL): the driver, its vehicle
-    when selected, and its page of trips (with the total when selected)."""
-    if not context.db.is_postgresql:
-        return None  # no LATERAL: two statements
-    ordering, request, spec = trip_page_of(child_args)
-    pk, found = await resolve_driver.planned_driver_with_trips(
-        context,
-        args["id"],
-        vehicle_join([sel.at("vehicle")]),
-        object_columns([sel], DRIVER_PLANS),
-        ordering,
-        request,
-        spec,
-        with_totals=child_sel.has(("totalCount",)),
-        trip_columns=connection_columns(child_sel, TRIP_PLANS, ordering.names),
-    )
-    if found.parent is None:
-        return [None], [None]
-    return [found.parent], [Paged(found.page, pk, spec, found.total)]
-
-
-async def _drivers(context: Context, args: Arguments, sel: Selection) -> Any:
-    filter_ = driver_filter_of(args.get("filter"))
-    spec = None if filter_ is None else filter_.spec()
-    field, descending = driver_order(driver_order_of(args.get("orderBy")))
-    with_vehicle = vehicle_join(_entry_fields(sel, "vehicle"))
-    page = await resolve_driver.drivers(
-        context,
-        *_page_args(args),
-        spec,
-        field,
-        descending,
-        with_vehicle,
-        prime=False,
-        columns=lambda ordering: connection_columns(sel, DRIVER_PLANS, ordering.names),
-    )
-    return Paged(page, None, spec)
-
-
-async def _trip(context: Context, args: Arguments, sel: Selection) -> Any:
-    return await resolve_trip.trip(context, args["id"])
-
-
-async def _trips(context: Context, args: Arguments, sel: Selection) -> Any:
-    filter_ = trip_filter_of(args.get("filter"))
-    spec = None if filter_ is None else filter_.spec()
-    field, descending = trip_order(trip_order_of(args.get("orderBy")))
-    page = await resolve_trip.trips(context, *_page_args(args), spec, field, descending)
-    return Paged(page, None, spec)
-
-
-async def _season(context: Context, args: Arguments, sel: Selection) -> Any:
-    return await resolve_season.season(context, args["id"])
-
-
-async def _seasons(context: Context, args: Arguments, sel: Selection) -> Any:
-    return Paged(await resolve_season.seasons(context, *_page_args(args)))
-
-
-async def _active_season(context: Context, args: Arguments, sel: Selection) -> Any:
-    return await resolve_season.active_season(context)
-
-
-async def _leaderboard(context: Context, args: Arguments, sel: Selection) -> Any:
-    metric = args["metric"]
-    with_vehicle = vehicle_join(_entry_fields(sel, "driver", "vehicle"))
-    season_pk, page = await resolve_leaderboard.leaderboard(
-        context,
-        args.get("seasonId"),
-        metric.name,
-        args.get("region"),
-        *_page_args(args),
-        with_vehicle,
-        prime=False,
-        driver_columns=object_columns(_entry_fields(sel, "driver"), DRIVER_PLANS),
-        stats_columns=object_columns(_entry_fields(sel, "stats"), STATS_PLANS, ("driver_id",)),
-    )
-    # Ranking the active season: its row is already at hand (the season calendar).
-    active = await context.active_season() if args.get("seasonId") is None else None
-    return PlannedLeaderboard(page, season_pk, args.get("region"), metric, active)
-
-
-def vehicle_join(selections: list[Selection | None]) -> VehicleJoin:
-    """The vehicle columns a joined vehicle needs: False when it is not selected."""
-    if all(selection is None for selection in selections):
-        return False
-    columns = object_columns(selections, VEHICLE_PLANS)
-    return True if columns is None else columns
-
-
-def _entry_fields(sel: Selection, *path: str) -> list[Selection | None]:
-    """What is selected at `path` on a connection's nodes (`nodes` and `edges.node`)."""
-    return [sel.at("nodes", *path), sel.at("edges", "node", *path)]
-
-
-async def _fleet_summary(context: Context, args: Arguments, sel: Selection) -> Any:
-    return await resolve_season.season_pk(context, args.get("seasonId"))
-
-
-def _page_args(args: Arguments) -> tuple[Any, Any, Any, Any]:
-    return args.get("first"), args.get("after"), args.get("last"), args.get("before")
-
-
-QUERY_PLANS: FieldPlans = {
-    "node": _root(_node),
-    "nodes": _root(_nodes),
-    "driver": _root(_driver, Fold(frozenset({"trips"}), _driver_with_trips)),
-    "drivers": _root(_drivers),
-    "trip": _root(_trip),
-    "trips": _root(_trips),
-    "season": _root(_season),
-    "seasons": _root(_seasons),
-    "activeSeason": _root(_active_season),
-    "leaderboard": _root(_leaderboard),
-    "fleetSummary": _root(_fleet_summary),
-}

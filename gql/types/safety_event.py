@@ -14,8 +14,10 @@ from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.enums import SafetyEventKind
 from gql.types.node import Node
+from gql.types.row_fields import column, column_plans, private_column, row_type
 from planner.connections import connection_plans, folded_totals
-from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
+from planner.fields import Arguments, Batched, FieldPlans, global_id
+from resolvers import batches
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
 
@@ -25,23 +27,15 @@ if TYPE_CHECKING:
 
 # Their writes do not report these ids: every response selecting one carries the type tag.
 @cache_control(type_tag=True)
+@row_type
 @strawberry.type
 class SafetyEvent(Node):
-    pk: strawberry.Private[int]
-    trip_pk: strawberry.Private[int]
+    pk: strawberry.Private[int] = private_column("id")
+    trip_pk: strawberry.Private[int] = private_column("trip_id")
+    # The stored text is the member's value: no enum call per row.
     kind: SafetyEventKind
-    severity: int = strawberry.field(description="1 (minor) .. 5 (severe).")
+    severity: int = column(description="1 (minor) .. 5 (severe).")
     occurred_at: datetime
-
-    @classmethod
-    def of(cls, row: Row[Any]) -> SafetyEvent:
-        return cls(
-            pk=row.id,
-            trip_pk=row.trip_id,
-            kind=row.kind,  # the stored text is the member's value; no enum call per row
-            severity=row.severity,
-            occurred_at=row.occurred_at,
-        )
 
     @strawberry.field
     @loads
@@ -71,21 +65,18 @@ class SafetyEventConnection(Connection[SafetyEvent]):
 
 
 async def _trips(context: Context, args: Arguments, events: Sequence[Any], _: Any) -> Any:
-    return await context.loaders.trip_by_id.batch_load_fn([e.trip_id for e in events])
+    return await batches.trips(context, [e.trip_id for e in events])
 
 
 SAFETY_EVENT_PLANS: FieldPlans = {
+    **column_plans(SafetyEvent),
     "id": global_id(id_encoder("SafetyEvent")),
     "trip": Batched(_trips, columns=("trip_id",)),
-    "kind": Attribute("kind"),
-    "severity": Attribute("severity"),
-    "occurredAt": Attribute("occurred_at"),
 }
 
 
 async def _count_events(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
-    loader = context.loaders.safety_event_count_by_trip_id
-    return await loader.batch_load_fn([value.owner for value in values])
+    return await batches.safety_event_counts(context, [value.owner for value in values])
 
 
 SAFETY_EVENT_CONNECTION_PLANS: FieldPlans = connection_plans(

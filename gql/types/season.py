@@ -12,27 +12,20 @@ from context import Context
 from global_ids import id_encoder
 from gql.types.connection import Connection
 from gql.types.node import Node
+from gql.types.row_fields import column_plans, private_column, row_type
 from planner.connections import connection_plans
-from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
+from planner.fields import Arguments, Batched, FieldPlans, global_id
 from resolvers import season as resolve
 
 
 @cache_control(max_age=3600)  # reference data: seasons are planned ahead
+@row_type
 @strawberry.type
 class Season(Node):
-    pk: strawberry.Private[int]
+    pk: strawberry.Private[int] = private_column("id")
     name: str
     starts_at: datetime
     ends_at: datetime
-
-    @classmethod
-    def of(cls, row: Row[Any]) -> Season:
-        return cls(
-            pk=row.id,
-            name=row.name,
-            starts_at=row.starts_at,
-            ends_at=row.ends_at,
-        )
 
 
 @cache_control(max_age=3600)
@@ -50,10 +43,8 @@ class SeasonConnection(Connection[Season]):
 # -- planned executor (planner/)
 
 SEASON_PLANS: FieldPlans = {
+    **column_plans(Season),
     "id": global_id(id_encoder("Season")),
-    "name": Attribute("name"),
-    "startsAt": Attribute("starts_at"),
-    "endsAt": Attribute("ends_at"),
 }
 
 

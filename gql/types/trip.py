@@ -13,16 +13,17 @@ from global_ids import id_encoder
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.node import Node
-from gql.types.planned_pages import paged_children
+from gql.types.page_queries import safety_event_page, safety_event_page_of
+from gql.types.row_fields import column, column_plans, private_column, row_type
 from gql.types.safety_event import SAFETY_EVENT_PLANS, SafetyEventConnection
 from gql.types.vehicle import Vehicle
 from loaders.filters import TripFilterSpec
-from loaders.orderings import SAFETY_EVENT_ORDERING
-from loaders.safety_event import safety_events
-from pagination import request_page
-from planner.connections import connection_plans, folded_totals
-from planner.fields import Arguments, Attribute, Batched, Computed, FieldPlans, global_id
+from loaders.safety_event import TRIP_EVENTS
+from planner.connections import connection_plans, folded_totals, paged_children
+from planner.fields import Arguments, Batched, Computed, FieldPlans, global_id
 from planner.plan import Selection
+from resolvers import batches
+from resolvers import driver as resolve_driver
 from resolvers import trip as resolve
 from resolvers.deferred import then
 
@@ -30,31 +31,18 @@ if TYPE_CHECKING:
     from gql.types.driver import Driver
 
 
+@row_type
 @strawberry.type
 class Trip(Node):
-    pk: strawberry.Private[int]
-    driver_pk: strawberry.Private[int]
-    vehicle_pk: strawberry.Private[int | None]
-    private_external_id: strawberry.Private[str | None]
+    pk: strawberry.Private[int] = private_column("id")
+    driver_pk: strawberry.Private[int] = private_column("driver_id")
+    vehicle_pk: strawberry.Private[int | None] = private_column("vehicle_id")
+    private_external_id: strawberry.Private[str | None] = private_column("external_id")
     started_at: datetime
     ended_at: datetime
     distance_km: float
-    duration_seconds: int
-    safety_score: int = strawberry.field(description="0..100, higher is safer.")
-
-    @classmethod
-    def of(cls, row: Row[Any]) -> Trip:
-        return cls(
-            pk=row.id,
-            driver_pk=row.driver_id,
-            vehicle_pk=row.vehicle_id,
-            started_at=row.started_at,
-            ended_at=row.ended_at,
-            distance_km=row.distance_km,
-            duration_seconds=row.duration_s,
-            safety_score=row.safety_score,
-            private_external_id=row.external_id,
-        )
+    duration_seconds: int = column("duration_s")
+    safety_score: int = column(description="0..100, higher is safer.")
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description=(
@@ -90,7 +78,8 @@ class Trip(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> SafetyEventConnection:
-        page = resolve.safety_events(info.context, self.pk, first, after, last, before)
+        query = safety_event_page(first, after, last, before)
+        page = resolve.safety_events(info.context, self.pk, query)
         return then(page, lambda p: SafetyEventConnection(page=p, trip_pk=self.pk))
 
 
@@ -110,8 +99,6 @@ class TripConnection(Connection[Trip]):
     def total_count(self, info: strawberry.Info[Context, None]) -> int:
         if self.driver_pk is None:
             return resolve.trips_count(info.context, self.spec)  # type: ignore[return-value]
-        from resolvers import driver as resolve_driver
-
         return then(resolve_driver.trips_count(info.context, self.driver_pk, self.spec), int)
 
 
@@ -119,30 +106,22 @@ class TripConnection(Connection[Trip]):
 
 
 async def _drivers(context: Context, args: Arguments, trips: Sequence[Any], _: Any) -> Any:
-    return await context.loaders.driver_by_id.batch_load_fn([t.driver_id for t in trips])
+    return await batches.drivers(context, [t.driver_id for t in trips])
 
 
 async def _vehicles(context: Context, args: Arguments, trips: Sequence[Any], _: Any) -> Any:
     ids = [t.vehicle_id for t in trips if t.vehicle_id is not None]
-    found = iter(await context.loaders.vehicle_by_id.batch_load_fn(ids) if ids else [])
+    found = iter(await batches.vehicles(context, ids) if ids else [])
     return [None if t.vehicle_id is None else next(found) for t in trips]
 
 
 async def _events(
     context: Context, args: Arguments, trips: Sequence[Any], selection: Selection
 ) -> Any:
-    request = request_page(
-        SAFETY_EVENT_ORDERING, args["first"], args["after"], args["last"], args["before"]
-    )
+    query = safety_event_page_of(args)
+    parents = [t.id for t in trips]
     return await paged_children(
-        context,
-        safety_events,
-        safety_events.c.trip_id,
-        [t.id for t in trips],
-        SAFETY_EVENT_ORDERING,
-        request,
-        selection,
-        SAFETY_EVENT_PLANS,
+        context.db, TRIP_EVENTS, parents, query, selection, SAFETY_EVENT_PLANS
     )
 
 
@@ -151,14 +130,10 @@ def _external_id_for(is_admin: bool) -> Any:
 
 
 TRIP_PLANS: FieldPlans = {
+    **column_plans(Trip),
     "id": global_id(id_encoder("Trip")),
     "driver": Batched(_drivers, columns=("driver_id",)),
     "vehicle": Batched(_vehicles, columns=("vehicle_id",)),
-    "startedAt": Attribute("started_at"),
-    "endedAt": Attribute("ended_at"),
-    "distanceKm": Attribute("distance_km"),
-    "durationSeconds": Attribute("duration_s"),
-    "safetyScore": Attribute("safety_score"),
     "externalId": Computed(lambda row: None, for_viewer=_external_id_for, columns=("external_id",)),
     "safetyEvents": Batched(_events, columns=("id",)),
 }
@@ -167,8 +142,7 @@ TRIP_PLANS: FieldPlans = {
 async def _count_trips(context: Context, args: Arguments, values: Sequence[Any], _: Any) -> Any:
     if values and values[0].owner is None:  # the fleet's `trips`, at the root
         return [await resolve.trips_count(context, value.spec) for value in values]
-    loader = context.loaders.trip_count_by_driver_id
-    return await loader.batch_load_fn([(value.owner, value.spec) for value in values])
+    return await batches.trip_counts(context, [(value.owner, value.spec) for value in values])
 
 
 TRIP_CONNECTION_PLANS: FieldPlans = connection_plans(Batched(_count_trips, now=folded_totals))

@@ -4,14 +4,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy import Row
 
 from cache import cache_control
 from context import Context
 from global_ids import id_encoder
 from gql.prefetch.marks import loads
 from gql.types.node import Node
-from planner.fields import Arguments, Attribute, Batched, FieldPlans, global_id
+from gql.types.row_fields import column, column_plans, private_column, row_type
+from planner.fields import Arguments, Batched, FieldPlans, global_id
+from resolvers import batches
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
 
@@ -21,25 +22,16 @@ if TYPE_CHECKING:
 
 # Their writes do not report these ids: every response selecting one carries the type tag.
 @cache_control(type_tag=True)
+@row_type
 @strawberry.type
 class Vehicle(Node):
-    pk: strawberry.Private[int]
-    driver_pk: strawberry.Private[int | None]
+    pk: strawberry.Private[int] = private_column("id")
+    driver_pk: strawberry.Private[int | None] = private_column("driver_id")
     make: str
     model: str
     year: int
     plate: str
-
-    @classmethod
-    def of(cls, row: Row[Any]) -> Vehicle:
-        return cls(
-            pk=row.id,
-            driver_pk=row.driver_id,
-            make=row.make,
-            model=row.model,
-            year=row.year,
-            plate=row.plate,
-        )
+    vin: str | None = column(description="Vehicle identification number (ISO 3779), if known.")
 
     @strawberry.field
     @loads
@@ -58,15 +50,12 @@ class Vehicle(Node):
 
 async def _drivers(context: Context, args: Arguments, vehicles: Sequence[Any], _: Any) -> Any:
     ids = [v.driver_id for v in vehicles if v.driver_id is not None]
-    found = iter(await context.loaders.driver_by_id.batch_load_fn(ids) if ids else [])
+    found = iter(await batches.drivers(context, ids) if ids else [])
     return [None if v.driver_id is None else next(found) for v in vehicles]
 
 
 VEHICLE_PLANS: FieldPlans = {
+    **column_plans(Vehicle),
     "id": global_id(id_encoder("Vehicle")),
-    "make": Attribute("make"),
-    "model": Attribute("model"),
-    "year": Attribute("year"),
-    "plate": Attribute("plate"),
     "driver": Batched(_drivers),
 }

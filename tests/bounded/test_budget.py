@@ -8,7 +8,7 @@ from gql import http_errors
 from loaders import leaderboard
 from loaders.database import MAX_STATEMENT_BYTES, row_shapes
 from observability import document, operation
-from pagination import keyset
+from pagination import query
 from persisted import InProcessStore
 from planner.planner import DEFAULT_MAX_PLAN_BYTES, MAX_COERCED_BYTES
 from prepared import DEFAULT_MAX_BYTES
@@ -31,7 +31,7 @@ def test_each_table_is_bounded_by_its_share() -> None:
     assert row_shapes().max_bytes == budget.ROW_SHAPES
     assert InProcessStore().max_bytes == budget.PERSISTED
     assert Settings().persisted_queries_max_bytes == budget.PERSISTED
-    assert keyset._requests.max_bytes == budget.PAGE_REQUESTS
+    assert query._requests.max_bytes == budget.PAGE_REQUESTS
     assert leaderboard._orderings.max_bytes == budget.LEADERBOARD_ORDERINGS
     assert http_errors._negotiated.max_bytes == budget.ACCEPT_HEADERS
     assert document._masked.max_bytes == budget.SPAN_DOCUMENTS

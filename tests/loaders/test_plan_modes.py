@@ -18,9 +18,10 @@ from loaders.driver_stats import SEASON
 from loaders.filters import TripFilterSpec
 from loaders.leaderboard import _page_query, leaderboard_ordering
 from loaders.orderings import driver_ordering, trip_ordering
-from loaders.pages import NO_FILTER, ChildFilter, _lateral_pages
+from loaders.trip import DRIVER_TRIPS
 from models import Trip
-from pagination import request_page
+from pagination import page_query, request_page
+from pagination.children import lateral_pages
 from pagination.keyset import apply_page
 
 trips = Trip.__table__
@@ -47,13 +48,12 @@ def test_keys_seasons_and_cursors_are_plan_stable(db: Database) -> None:
     assert generic(db, select(drivers.c.name).where(drivers.c.id == ID))
     assert generic(db, select(drivers.c.id).where(drivers.c.id == SEASON))
     by_start = trip_ordering("STARTED_AT", True)
-    request = request_page(by_start, 10, None, None, None)
-    lateral = _lateral_pages(trips, trips.c.driver_id, NO_FILTER, by_start, request, True)
+    lateral = lateral_pages(DRIVER_TRIPS, page_query(by_start, 10), True)
     assert generic(db, lateral)
     # A literal bound by the statement itself (the leaderboard's `+ 1`) is no client value.
     ranked = leaderboard_ordering(4, "SAFETY_SCORE", None)
-    request = request_page(ranked, 50, None, None, None)
-    assert generic(db, _page_query("SAFETY_SCORE", False, True, ranked, request, None, None))
+    ranked_page = page_query(ranked, 50)
+    assert generic(db, _page_query("SAFETY_SCORE", False, True, ranked_page, None, None))
 
 
 def test_client_filter_values_are_planned_each_time(db: Database) -> None:
@@ -62,7 +62,5 @@ def test_client_filter_values_are_planned_each_time(db: Database) -> None:
     region = select(drivers.c.id).where(drivers.c.region == bindparam("region"))
     assert not generic(db, region)
     by_start = trip_ordering("STARTED_AT", True)
-    request = request_page(by_start, 10, None, None, None)
-    child_filter = ChildFilter(spec.shape, spec.clauses, spec.params())
-    filtered = _lateral_pages(trips, trips.c.driver_id, child_filter, by_start, request)
+    filtered = lateral_pages(DRIVER_TRIPS, page_query(by_start, 10, filter=spec))
     assert not generic(db, filtered)

@@ -19,7 +19,7 @@ from sqlalchemy import Column, Index, UnaryExpression
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import operators
 
-from db.autogenerate import compare_type
+from migrations.autogenerate import compare_type
 from models import Base
 
 

@@ -202,3 +202,18 @@ def test_0002_downgrades_to_0001_in_place(fresh_url: str) -> None:
     upgrade(fresh_url)
     assert _run_sync(fresh_url, schema_diff) == []
     assert _count(fresh_url, "SELECT COUNT(*) FROM trips WHERE external_id IS NULL") == 2
+
+
+# -- 0003: vehicles.vin --------------------------------------------------------------
+
+
+def test_0003_adds_an_optional_vin_and_downgrades_in_place(fresh_url: str) -> None:
+    upgrade(fresh_url, "0002")
+    before = _run_sync(fresh_url, _shape)
+    upgrade(fresh_url)
+    assert ("vin", "VARCHAR(17)", True) in _run_sync(fresh_url, _shape)["vehicles"]["columns"]
+
+    downgrade(fresh_url, "0002")
+
+    assert _run_sync(fresh_url, _current_revision) == "0002"
+    assert _run_sync(fresh_url, _shape) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import column
 
 from pagination import Ordering, PageRequest, encode_cursor, make_page, request_page
-from pagination.keyset import _requests
+from pagination.query import _requests
 
 ORDERING = Ordering("T:A", (column("id"),), ("id",), (int,), False)
 
@@ -54,7 +54,7 @@ def test_remembered_page_requests_are_bounded_in_bytes() -> None:
     for i in range(500):  # a leaderboard's tag names its region: the client's text
         ordering = Ordering(f"T:{i}:" + "r" * 20_000, (column("id"),), ("id",), (int,), False)
         assert request_page(ordering, 5).limit == 5
-        assert (ordering, 5, None, None, None) not in _requests
+        assert (ordering, 5, None, None, None, None) not in _requests
     for i in range(5_000):
         cursor = encode_cursor("T:A", [i])
         assert request_page(ORDERING, 3, cursor).after == (i,)

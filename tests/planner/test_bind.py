@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 from compat.strawberry import graphql_schema
@@ -111,3 +114,35 @@ def test_plans_count_aggregates_unless_below_an_abstract_field() -> None:
     query = '{ nodes(ids: ["RHJpdmVyOjI="]) { ... on Driver { rank } } }'
     plan = planner.bind(document_cache(schema).prepare(query), None, None, is_admin=False).plan
     assert not plan.scans_counted
+
+
+class _Variables(dict[str, object]):
+    """A variables mapping a weak reference can watch (a plain dict cannot)."""
+
+
+@pytest.mark.parametrize(
+    ("text", "operation_name"),
+    [
+        ("mutation { invalidateResponseCache(input: {everything: true}) { __typename } }", None),
+        ("query A { __schema { queryType { name } } }", "A"),
+        ("query A { seasons { name } } query B { seasons { name } }", None),
+    ],
+    ids=["not-a-query", "introspection", "operation-name-required"],
+)
+def test_an_unplannable_operation_keeps_no_request_alive(
+    text: str, operation_name: str | None
+) -> None:
+    """The remembered verdict is raised as a fresh copy each time: raising one
+    instance again would chain every request's frames (and variables) to it."""
+    schema = build_schema()
+    planner = Planner(graphql_schema(schema), FIELD_REGISTRY)
+    prepared = document_cache(schema).prepare(text)
+    watched = []
+    for _ in range(3):
+        variables = _Variables()
+        watched.append(weakref.ref(variables))
+        with pytest.raises(Unplannable):
+            planner.bind(prepared, operation_name, variables, is_admin=True)  # type: ignore[arg-type]
+        del variables
+    gc.collect()
+    assert [ref() for ref in watched] == [None, None, None]
