@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from contextvars import Token
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
@@ -29,6 +30,9 @@ from observability.request import RequestRecord, close_request, open_request
 from observability.request_id import request_id
 from observability.server_timing import HEADER as SERVER_TIMING
 from observability.server_timing import Phases
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Tracer
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -50,6 +54,21 @@ class RequestOptions:
 
 def _carrier(headers: Iterable[tuple[bytes, bytes]], fields: frozenset[bytes]) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in headers if k in fields}
+
+
+@dataclass(frozen=True, slots=True)
+class _ServerSpan:
+    """The request's server span and what ending it must undo."""
+
+    span: trace.Span
+    attached: Token[otel_context.Context]
+    unsampled: Token[bool] | None  # set when the span does not record
+
+    def end(self, status: int, failure: Exception | None) -> None:
+        _end_span(self.span, status, failure)
+        otel_context.detach(self.attached)
+        if self.unsampled is not None:
+            tracing.unmark_unsampled(self.unsampled)
 
 
 def outcome(status: int, record: RequestRecord) -> str:
@@ -90,25 +109,9 @@ class ObservabilityMiddleware:
         )
         token = open_request(record)
         status = 500
-        span = None
-        attached = None
-        active = tracing.tracer()
-        if active is not None:
-            parent = propagate.extract(_carrier(scope["headers"], self.fields))
-            route = scope["path"] if scope["path"] in ROUTES else None
-            span = active.start_span(
-                f"{scope['method']} {route}" if route else scope["method"],
-                context=parent,
-                kind=SpanKind.SERVER,
-                attributes={
-                    "http.request.method": scope["method"],
-                    "url.path": scope["path"],
-                    "http.request.id": rid,
-                    **({"http.route": route} if route else {}),
-                },
-            )
-            # The extracted context carries the caller's baggage; the span goes on top.
-            attached = otel_context.attach(trace.set_span_in_context(span, parent))
+        active = tracing.installed_tracer()
+        traced = None if active is None else self._server_span(active, scope, rid)
+        span = None if traced is None else traced.span
 
         async def send_with_trace(message: Message) -> None:
             nonlocal status
@@ -137,10 +140,38 @@ class ObservabilityMiddleware:
             duration = time.perf_counter() - started
             close_statement_log(statements_token)
             close_request(token)
-            if span is not None:
-                _end_span(span, status, failure)
-                otel_context.detach(attached)  # type: ignore[arg-type]
+            if traced is not None:
+                traced.end(status, failure)
             self._report(record, status, duration, statements.count, span, failure)
+
+    def _server_span(self, active: Tracer, scope: Scope, rid: str) -> _ServerSpan:
+        """The request's SERVER span, continuing the caller's trace, made current.
+
+        Its attributes are set only when it records: an unsampled request (most of
+        them at a ratio sampler) pays for ids and a context, not for span content,
+        and marks itself so that nothing beneath it opens spans (the built-in
+        samplers decide on the trace id and the parent, never on attributes)."""
+        carrier = _carrier(scope["headers"], self.fields)
+        parent = propagate.extract(carrier) if carrier else None
+        route = scope["path"] if scope["path"] in ROUTES else None
+        name = f"{scope['method']} {route}" if route else scope["method"]
+        span = active.start_span(name, context=parent, kind=SpanKind.SERVER)
+        unsampled = None
+        if span.is_recording():
+            span.set_attributes(
+                {
+                    "http.request.method": scope["method"],
+                    "url.path": scope["path"],
+                    "http.request.id": rid,
+                    **({"http.route": route} if route else {}),
+                }
+            )
+        else:
+            unsampled = tracing.mark_unsampled()
+        # The extracted context carries the caller's baggage; the span goes on top. Made
+        # current even unsampled: log lines carry its trace id.
+        attached = otel_context.attach(trace.set_span_in_context(span, parent))
+        return _ServerSpan(span, attached, unsampled)
 
     def _report(
         self,
@@ -200,6 +231,9 @@ def request_fields(record: RequestRecord, status: int, duration: float, sql: int
 
 
 def _end_span(span: trace.Span, status: int, failure: Exception | None) -> None:
+    if not span.is_recording():
+        span.end()
+        return
     span.set_attribute("http.response.status_code", status)
     if failure is not None:
         span.record_exception(failure)

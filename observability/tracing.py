@@ -41,6 +41,10 @@ _tracer: Tracer | None = None
 batch_rows: ContextVar[list[int] | None] = ContextVar("fleetgraph_batch_rows", default=None)
 # True while a `sql_span` block runs: its statement already has a span.
 statement_span_open: ContextVar[bool] = ContextVar("fleetgraph_sql_span_open", default=False)
+# True within a request whose server span does not record (the sampler said no):
+# nothing beneath it opens a span, builds attributes or renders a statement, since
+# none of it would be exported. Set once per request by the middleware.
+_unsampled: ContextVar[bool] = ContextVar("fleetgraph_unsampled", default=False)
 
 
 def install(provider: TracerProvider | None) -> None:
@@ -56,8 +60,26 @@ def restore(previous: Tracer | None) -> None:
 
 
 def tracer() -> Tracer | None:
-    """The active tracer, or None when tracing is off."""
+    """The active tracer; None when tracing is off or the current request is not
+    sampled (its spans would not be recorded: callers skip all their span work)."""
+    active = _tracer
+    if active is None or _unsampled.get():
+        return None
+    return active
+
+
+def installed_tracer() -> Tracer | None:
+    """The process's tracer, whatever the current request (for the server span)."""
     return _tracer
+
+
+def mark_unsampled() -> Token[bool]:
+    """For the middleware: the current request's spans are not recorded."""
+    return _unsampled.set(True)
+
+
+def unmark_unsampled(token: Token[bool]) -> None:
+    _unsampled.reset(token)
 
 
 def traceresponse(span: Span) -> str | None:
@@ -172,7 +194,7 @@ OFF = _Off()
 def sql_span(statement: str, *, system: str) -> SqlSpan | _Off:
     """One span per SQL statement. `statement` must be the parameterized text:
     values are never recorded. Set `.rows` before the block ends."""
-    active = _tracer
+    active = tracer()
     if active is None:
         return OFF
     operation = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
@@ -190,7 +212,7 @@ def sql_span(statement: str, *, system: str) -> SqlSpan | _Off:
 
 def redis_span(command: str, *, key_prefix: str = "") -> RedisSpan | _Off:
     """One span per Redis call; set `.hit` for reads. Keys are shown by prefix only."""
-    active = _tracer
+    active = tracer()
     if active is None:
         return OFF
     span = active.start_span(
@@ -211,10 +233,13 @@ __all__ = [
     "SqlSpan",
     "batch_rows",
     "install",
+    "installed_tracer",
     "mark_executor",
+    "mark_unsampled",
     "redis_span",
     "restore",
     "sql_span",
     "tracer",
     "traceresponse",
+    "unmark_unsampled",
 ]

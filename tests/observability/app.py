@@ -11,6 +11,7 @@ import httpx
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import Sampler
 from pydantic import SecretStr
 
 from config import Settings
@@ -51,12 +52,12 @@ def settings(database_url: str, **overrides: Any) -> Settings:
 
 @asynccontextmanager
 async def traced_app(
-    database_url: str, *, tracing: bool = True, **overrides: Any
+    database_url: str, *, tracing: bool = True, sampler: Sampler | None = None, **overrides: Any
 ) -> AsyncIterator[Traced]:
     exporter = InMemorySpanExporter()
     provider = None
     if tracing:
-        provider = TracerProvider()
+        provider = TracerProvider(sampler=sampler)
         provider.add_span_processor(SimpleSpanProcessor(exporter))
     app = create_app(settings(database_url, **overrides), tracer_provider=provider)
     transport = httpx.ASGITransport(app=app)
