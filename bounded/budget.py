@@ -17,7 +17,7 @@ from __future__ import annotations
 MiB = 1024 * 1024
 KiB = 1024
 
-# Parsed and validated documents (gql/documents.py): ~5 of the largest (2,000 tokens),
+# Parsed and validated documents (prepared/cache.py): ~5 of the largest (2,000 tokens),
 # ~200 of 50 tokens.
 DOCUMENTS = 4 * MiB
 # Operation plans (planner/); a plan weighs its key plus its document's weight.

@@ -17,10 +17,9 @@ from typing import TypeVar
 from cache.backends.base import Size
 from cache.service import FAILURES, ResponseCache
 from cache.tags import is_list_tag
-from cache.walk import id_tag
 from errors import CacheUnavailable, InvalidArgument
 from errors.domain import echo
-from resolvers.global_id import NODE_TYPES
+from global_ids import NODE_TYPES, id_tag
 
 MAX_NAMES = 100  # per list in one request: client input, bounded
 T = TypeVar("T")

@@ -29,7 +29,7 @@ from graphql import (
 
 from cache.hints import CacheHint, Scope
 from cache.schema_hints import SchemaHints
-from cache.walk import id_tag
+from global_ids import id_tag
 from selections import CollectedField, CollectedObject, CollectedOperation
 
 _INTROSPECTION = frozenset({"__schema", "__type"})

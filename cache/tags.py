@@ -23,7 +23,7 @@ SEASON_LIST = "Season:list"
 # all); `leaderboard(season)` for one season's, which only its trips change.
 LEADERBOARD = "Leaderboard"
 # A response read a leaderboard or a rank but no season was recorded for it: a
-# safety net every trip write invalidates (cache/view.py).
+# safety net every trip write invalidates (pipeline/cache_meta.py).
 LEADERBOARD_UNKNOWN_SEASON = "Leaderboard:?"
 FLEET_SUMMARY = "FleetSummary"
 # What an operator may name as a list tag (cache/controls.py), besides `Leaderboard:<season>`.

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
-from resolvers.global_id import NODE_TYPES
-
-
-def id_tag(global_id: str) -> str | None:
-    """`Type:pk` for a global id (base64 of 'Type:pk'); None for anything else."""
-    try:
-        text = base64.b64decode(global_id, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    type_name, _, pk = text.partition(":")
-    return text if type_name in NODE_TYPES and pk.isdigit() else None
+from global_ids import id_tag
 
 
 def object_tags(data: Any) -> set[str]:

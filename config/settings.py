@@ -158,7 +158,7 @@ class Settings(BaseSettings):
         default=100.0,
         ge=0,
         description="Points charged per CPU millisecond a new document's parse and "
-        "validation take (limits/work.py); 0: not charged.",
+        "validation take (prepared/preparation_cost.py); 0: not charged.",
     )
     rate_limit_throttle_delay_seconds: float = Field(
         default=1.0,

@@ -12,17 +12,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
+import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from cache.factory import open_response_cache
+from cache.service import ResponseCache
+from compat.strawberry import graphql_schema
 from config import Settings, get_settings
 from db import create_engine
 from db.statements import count_statements
 from gql import graphiql
-from gql.cached_http import CachedGraphQLApp
 from gql.fast_path import FastPath
+from gql.http import GraphQLApp
 from gql.schema import build_schema
 from limits import BodyReadTimeout, ConcurrencyLimit, DebtGate, RequestSizeLimit
 from loaders import Database
@@ -32,7 +35,9 @@ from observability import exposition
 from observability.health import health, ready
 from observability.setup import Telemetry
 from observability.sql_events import time_statements, trace_statements
-from persisted import open_documents
+from persisted import PersistedDocuments, open_documents
+from pipeline import Contexts, Shaping, Steps
+from pipeline.response_cache import ResponseCacheStep
 from web import Compression, cors_middleware
 
 if TYPE_CHECKING:
@@ -52,6 +57,34 @@ def tune_garbage_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(200_000, 20, 100)
+
+
+def pipeline_steps(
+    graphql: GraphQLApp,
+    persisted: PersistedDocuments,
+    response_cache: ResponseCache | None,
+    database: Database,
+    calendar: SeasonCalendar,
+) -> Steps:
+    """The request pipeline's collaborators, once the lifespan opened its resources."""
+    admission, schema, settings = graphql.admission, graphql.schema, graphql.settings
+    assert isinstance(schema, strawberry.Schema)
+    cache = None
+    if response_cache is not None:
+        sdl = schema.as_str()
+        cache = ResponseCacheStep(response_cache, graphql_schema(schema), sdl, admission.guard)
+    return Steps(
+        persisted=persisted,
+        documents=admission.documents,
+        cache=cache,
+        guard=admission.guard,
+        client_key=admission.client_key,
+        planner=admission.planner,
+        schema=schema,
+        contexts=Contexts(database, calendar, admission.documents),
+        shaping=Shaping(settings.max_errors, suggestions=settings.introspection_enabled),
+        request_timeout=settings.request_timeout_seconds,
+    )
 
 
 def create_app(
@@ -85,12 +118,17 @@ def create_app(
         app.state.season_calendar = SeasonCalendar(
             app.state.database, settings.season_cache_seconds
         )
+        graphql.start(
+            pipeline_steps(
+                graphql, persisted, response_cache, app.state.database, app.state.season_calendar
+            )
+        )
         tune_garbage_collector()
         try:
             async with telemetry.running():
                 yield
         finally:
-            await graphql.aclose()
+            await graphql.admission.aclose()
             await persisted.close()
             if response_cache is not None:
                 await response_cache.close()
@@ -98,11 +136,11 @@ def create_app(
                 await read_pools.close()
             await engine.dispose()
 
-    graphql = CachedGraphQLApp(build_schema(), settings)
+    graphql = GraphQLApp(build_schema(), settings)
 
     app = Starlette(
         routes=[
-            # Every method reaches the view, so even a 405 is a GraphQL-shaped JSON body.
+            # Every method reaches the general route, so even a 405 is a GraphQL-shaped JSON body.
             Route(
                 "/graphql",
                 RequestSizeLimit(
@@ -135,8 +173,8 @@ def create_app(
             # A client in debt is refused before anything reads or parses its request.
             Middleware(
                 DebtGate,
-                limiter=graphql.rate_limiter,
-                client_of=graphql.client_of,
+                limiter=graphql.admission.rate_limiter,
+                client_of=graphql.admission.client_of,
                 delay=settings.rate_limit_throttle_delay_seconds,
             ),
             # Before the fast path: its body reads are bounded too.

@@ -6,17 +6,19 @@ Most traffic is one query sent as `POST /graphql` with a JSON body holding
 (Starlette's router, the request-size middleware, Strawberry's body
 parsing and response objects) costs about as much CPU as a small planned
 execution. This middleware, placed inside the observability middleware,
-answers them with the view's own steps (`GraphQLApp.answer_plain`: the
-token, the response cache's lookup, the limits guard, either executor, the
-result shaping), so an answer is the general route's byte for byte
+reads them into a `GraphQLRequest` and runs the same pipeline as the general
+route (pipeline/sequence.py), replying through the same writer
+(gql/replies.py), so an answer is the general route's byte for byte
 (tests/gql/test_fast_path.py compares them).
 
 Anything else goes to the general route untouched: another method, path or
 content type, a body without Content-Length or over the limit, a batch, a
-`documentId` or other `extensions`, an unknown or mismatched APQ hash, an
-invalid document, a mutation, a bad token, trusted-documents mode, a
-response-cache miss (the cache view computes and stores it). The view
-then reads the body this middleware already read.
+`documentId` or other `extensions`, an unknown or mismatched APQ hash, a bad
+token, trusted-documents mode (the general route then reads the body this
+middleware already read). What the pipeline's fast route does not take
+(pipeline/fast_route.py: an invalid document, a mutation, a registration, a
+response-cache miss) is handed over to the general route with the steps
+already run (`GraphQLApp.answer_handed_over`).
 
 Recipes: an anonymous body answered from the response cache is remembered
 with its cache key, so its repeats skip decoding, the persisted store,
@@ -26,23 +28,25 @@ validation and key derivation (docs/decisions/0014-http-fast-path.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 import orjson
-from graphql import OperationDefinitionNode, OperationType
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.http import GraphQLRequestData
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from auth import TokenError
 from bounded import BoundedLRU, budget
-from cache.view import HIT_KEY
-from gql.documents import PreparedDocument
+from gql.admission import Admission
+from gql.refusals import refusal
+from gql.replies import HttpReply
+from limits import RequestRejected
 from observability import note_fast_path
 from observability.decisions import note_persisted_query
 from observability.request import current_request
-
-# What the response cache did with a plain query: sent a hit, left it to the
-# view (a miss to compute and store, or a bypass), or there is no cache.
-CacheStep = Literal["sent", "to view", "uncached"]
+from persisted import PersistedQueryError
+from pipeline import GraphQLRequest, HandOver, Operation, Route, Steps, run
+from web.asgi_body import read_body, replay
 
 _JSON = frozenset({b"application/json", b"application/json; charset=utf-8"})
 _PLAIN_KEYS = frozenset({"query", "operationName", "variables", "extensions"})
@@ -53,19 +57,18 @@ MAX_RECIPES = 1024
 MAX_RECIPE_BODY = 8 * 1024  # bodies remembered, within budget.FAST_PATH_BODIES in all
 
 
-class PlainAnswerer(Protocol):
-    async def answer_plain(
-        self, scope: Scope, receive: Receive, send: Send, data: GraphQLRequestData
-    ) -> bool: ...
+class GeneralRoute(Protocol):
+    """What the fast path needs of the general route (gql/http.py's `GraphQLApp`)."""
 
-    async def send_cached(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        key: str,
-        operation_name: str | None = None,
-    ) -> bool: ...
+    @property
+    def steps(self) -> Steps: ...
+
+    @property
+    def admission(self) -> Admission: ...
+
+    async def answer_handed_over(
+        self, scope: Scope, receive: Receive, send: Send, request: GraphQLRequest, state: HandOver
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ class _Recipe:
 
 class FastPath:
     def __init__(
-        self, app: ASGIApp, *, view: PlainAnswerer, max_body_bytes: int, path: str = "/graphql"
+        self, app: ASGIApp, *, view: GeneralRoute, max_body_bytes: int, path: str = "/graphql"
     ) -> None:
         self.app = app
         self.view = view
@@ -115,23 +118,44 @@ class FastPath:
         if caller is None:
             await self.app(scope, receive, send)
             return
-        body, last = await _read_body(receive)
+        body, last = await read_body(receive)
         if last is not None:  # the client went away mid-body
-            await self.app(scope, _replay(body, receive, last), send)
+            await self.app(scope, replay(body, receive, last), send)
             return
+        steps = self.view.steps
         recipe = self._recipes.get(body) if caller == "anonymous" else None
-        if recipe is not None and await self.view.send_cached(
-            scope, receive, send, recipe.key, recipe.operation_name
-        ):
-            recipe.note()
+        if recipe is not None and steps.cache is not None:
+            hit = await steps.cache.hit_for(recipe.key, recipe.operation_name)
+            if hit is not None:
+                await HttpReply(Request(scope, receive), send).hit(hit)
+                recipe.note()
+                return
+        operation = plain_operation(body)
+        if operation is None or not steps.persisted.runs_any_text:
+            await self.app(scope, replay(body, receive), send)
             return
-        data = plain_request(body)
-        if data is not None and await self.view.answer_plain(scope, receive, send, data):
-            note_fast_path()
-            if caller == "anonymous":
-                self._remember(body, scope)
+        request = Request(scope, receive)
+        try:
+            viewer = self.view.admission.viewer_of(request)
+        except TokenError:  # the general route refuses it
+            await self.app(scope, replay(body, receive), send)
             return
-        await self.app(scope, _replay(body, receive), send)
+        graphql = GraphQLRequest((operation,), False, "POST", viewer, request, Route.FAST)
+        reply = HttpReply(request, send)
+        try:
+            handed_over = await run(graphql, steps, reply)
+        except PersistedQueryError:  # the general route refuses it
+            await self.app(scope, replay(body, receive), send)
+            return
+        except (RequestRejected, HTTPException) as exc:
+            await refusal(request, exc)(scope, receive, send)
+            handed_over = None
+        if handed_over is not None:
+            await self.view.answer_handed_over(scope, receive, send, graphql, handed_over)
+            return
+        note_fast_path()
+        if caller == "anonymous" and reply.hit_key is not None:
+            self._remember(body, reply.hit_key)
 
     def _plain_caller(self, scope: Scope) -> Caller | None:
         """Who sends a JSON body within the limit and no query string; None: not plain."""
@@ -153,11 +177,10 @@ class FastPath:
         except ValueError:
             return None
 
-    def _remember(self, body: bytes, scope: Scope) -> None:
+    def _remember(self, body: bytes, key: str) -> None:
         """An anonymous body answered from the cache: next time, straight to its key."""
-        key = scope.get("state", {}).get(HIT_KEY)
         record = current_request()
-        if key is None or record is None:
+        if record is None:
             return
         if record.persisted_query not in {None, "hit"}:
             return  # a registration: its replay must register again (the general route)
@@ -166,7 +189,7 @@ class FastPath:
         self._recipes.put(body, recipe)  # refused when the body is over MAX_RECIPE_BODY
 
 
-def plain_request(body: bytes) -> GraphQLRequestData | None:
+def plain_operation(body: bytes) -> Operation | None:
     """The request a body of query (or an APQ `persistedQuery` extension, or both),
     operationName and variables makes; else None."""
     try:
@@ -190,70 +213,4 @@ def plain_request(body: bytes) -> GraphQLRequestData | None:
         or not isinstance(variables, dict | None)
     ):
         return None
-    return GraphQLRequestData(
-        query=query,
-        variables=variables,
-        operation_name=name,
-        extensions=extensions,
-        protocol="http",
-    )
-
-
-def is_query(prepared: PreparedDocument, operation_name: str | None) -> bool:
-    """Whether the operation the request names (or the only one) is a query."""
-    slot = f"fast_path.is_query:{operation_name}"
-    known: bool | None = prepared.derived.get(slot)
-    if known is None:
-        operation = _operation(prepared, operation_name)
-        if operation is None:
-            return False  # not remembered: clients choose the names they send
-        known = prepared.derived[slot] = operation.operation is OperationType.QUERY
-    return known
-
-
-def _operation(
-    prepared: PreparedDocument, operation_name: str | None
-) -> OperationDefinitionNode | None:
-    if prepared.document is None:
-        return None
-    found: OperationDefinitionNode | None = None
-    for definition in prepared.document.definitions:
-        if not isinstance(definition, OperationDefinitionNode):
-            continue
-        if operation_name is None:
-            if found is not None:
-                return None  # several operations: the view says which name is needed
-            found = definition
-        elif definition.name is not None and definition.name.value == operation_name:
-            return definition
-    return found
-
-
-async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:
-    """The whole body, or what came before a message that is not body (a disconnect).
-
-    `receive` is bounded by the body read timeout (limits/body_timeout.py, outside
-    this middleware): a body that never comes ends the request with 408 there.
-    """
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), message
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks), None
-
-
-def _replay(body: bytes, receive: Receive, last: Message | None = None) -> Receive:
-    """`receive` for the general route: the body read so far, then what came after it."""
-    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": last is not None}]
-    if last is not None:
-        pending.append(last)
-
-    async def replay() -> Any:
-        if pending:
-            return pending.pop(0)
-        return await receive()
-
-    return replay
+    return Operation(query, name, variables, extensions)

@@ -11,7 +11,6 @@ their own status with either media type. Every body is GraphQL-shaped JSON.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +18,7 @@ import orjson
 from starlette.responses import Response
 
 from bounded import BoundedLRU, budget
-from errors.domain import MAX_ECHO, echo
+from errors.messages import short_message
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -33,25 +32,6 @@ STATUS_BY_CODE = {
     "SERVICE_UNAVAILABLE": 503,
     "TIMEOUT": 504,
 }
-# Outages: the whole response is withdrawn (no partial data), so retrying is safe.
-WITHDRAW_DATA_CODES = frozenset({"SERVICE_UNAVAILABLE"})
-
-MAX_MESSAGE = 300
-# Messages quote client text (a syntax error quotes its token whole): only this much
-# of one is ever scanned, so shaping costs the same for a 32 KB string as for a name.
-MAX_SCANNED = 4 * MAX_MESSAGE
-
-
-def _quoted(close: str) -> re.Pattern[str]:
-    """A quoted stretch longer than an echo: user input (a name, a value), shortened.
-    Linear: a stretch stops at the next quote of its kind."""
-    n = MAX_ECHO + 1
-    return re.compile(rf"'([^']{{{n},}})(?:'{close})|\"([^\"]{{{n},}})(?:\"{close})")
-
-
-_QUOTED = _quoted("")
-_QUOTED_TO_CUT = _quoted(r"|\Z")  # in a cut message, a quote left open runs to the cut
-_SUGGESTION = "Did you mean "
 
 # Clients resend the same few Accept headers (parsing one costs µs); they choose them,
 # so longer ones are negotiated every time rather than remembered.
@@ -109,64 +89,6 @@ def status_for(payload: Mapping[str, Any] | list[Any], media_type: str) -> int:
     if "data" in payload or media_type == JSON:
         return 200
     return 400
-
-
-def shape(payload: dict[str, Any], *, max_errors: int, suggestions: bool) -> dict[str, Any]:
-    """Bound what a response says: short echoes, N errors at most, no partial data in outages."""
-    errors = payload.get("errors")
-    if not errors:
-        return payload
-    for error in errors:
-        error["message"] = short_message(str(error.get("message", "")), suggestions)
-    if len(errors) > max_errors:
-        omitted = len(errors) - max_errors + 1
-        errors[max_errors - 1 :] = [
-            {
-                "message": f"{omitted} more errors omitted.",
-                "extensions": {"code": "TOO_MANY_ERRORS", "omitted": omitted},
-            }
-        ]
-    codes = {(e.get("extensions") or {}).get("code") for e in errors}
-    request_error = payload.get("data") is None and all(not e.get("path") for e in errors)
-    if request_error or codes & WITHDRAW_DATA_CODES:
-        payload.pop("data", None)  # a request error has no `data` entry (spec)
-    return payload
-
-
-def short_message(message: str, suggestions: bool = True) -> str:
-    """At most MAX_MESSAGE characters, quoted client text echoed short; work bounded by
-    MAX_SCANNED whatever the message's length."""
-    quoted = _QUOTED
-    if len(message) > MAX_SCANNED:
-        message, quoted = message[:MAX_SCANNED], _QUOTED_TO_CUT
-    if not suggestions:
-        message = _without_suggestions(message)
-    message = quoted.sub(_shorten_quoted, message)
-    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
-
-
-def _without_suggestions(message: str) -> str:
-    """`message` without its "Did you mean …?" sentences and the blanks before them,
-    in one pass (a regular expression starting with blanks rescans a run of them
-    from each of its positions)."""
-    kept: list[str] = []
-    start = 0
-    while (found := message.find(_SUGGESTION, start)) >= 0:
-        end = message.find("?", found)
-        if end < 0:
-            break
-        cut = found
-        while cut > start and message[cut - 1].isspace():
-            cut -= 1
-        kept.append(message[start:cut])
-        start = end + 1
-    kept.append(message[start:])
-    return "".join(kept)
-
-
-def _shorten_quoted(match: re.Match[str]) -> str:
-    quote = "'" if match[1] is not None else '"'
-    return quote + echo(match[1] if match[1] is not None else match[2]) + quote
 
 
 def error_response(

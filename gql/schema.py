@@ -9,7 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from compat.graphql_core import FastLeafExecutionContext
 from compat.strawberry import graphql_schema
-from gql.documents import CachedDocuments, DocumentCache
+from gql.documents import CachedDocuments
 from gql.extensions.error_codes import ErrorCodes
 from gql.fast_resolvers import install_fast_resolvers
 from gql.types.driver import Driver
@@ -21,6 +21,7 @@ from gql.types.trip import Trip
 from gql.types.vehicle import Vehicle
 from limits import MAX_BATCH_OPERATIONS, DocumentPolicy, limit_rules
 from observability.graphql_extension import Observability
+from prepared import DocumentCache
 
 DEFAULT_POLICY = DocumentPolicy()
 
@@ -31,7 +32,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[Driver, Vehicle, Trip, SafetyEvent, Season],
-        # Parsed and validated documents are cached per process (gql.documents):
+        # Parsed and validated documents are cached per process (prepared/):
         # a repeated document skips both (validation alone costs milliseconds).
         # Observability first: it must see the errors after ErrorCodes coded them.
         extensions=[

@@ -1,7 +1,7 @@
 """ASGI middleware: a client whose bucket is in debt is refused before any work.
 
 The limits guard charges a request's cost, and the CPU its new document took
-to prepare (limits/work.py), only once that work is done; a client that
+to prepare (prepared/preparation_cost.py), only once that work is done; a client that
 keeps sending costly new documents would still cost a parse and a
 validation a request if its debt were only found afterwards. So a client
 this process has seen in debt (`RateLimiter.debt_seconds`) is answered 429

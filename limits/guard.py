@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -26,7 +26,6 @@ from graphql import (
     OperationDefinitionNode,
 )
 from graphql.execution import VariableValues, get_variable_values
-from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from errors.domain import echo
@@ -34,14 +33,26 @@ from limits.buckets import Take
 from limits.cost import CostTree, CountedResult, compile_cost
 from limits.deadlines import Deadlines
 from limits.rate_limiter import RateLimiter
-from limits.work import PreparationCost
+from prepared import PreparationCost
 from selections import CollectedOperation, DocumentSelections, SelectionTooComplex
 
-Execute = Callable[[list[GraphQLRequestData]], Awaitable[list[ExecutionResult]]]
+
+class Operation(Protocol):
+    """What the guard reads of one requested operation (`pipeline.Operation`)."""
+
+    @property
+    def query(self) -> str | None: ...
+    @property
+    def operation_name(self) -> str | None: ...
+    @property
+    def variables(self) -> Mapping[str, Any] | None: ...
+
+
+OperationT = TypeVar("OperationT", bound=Operation)
 
 
 class Prepared(Protocol):
-    """A parsed and validated document (`gql.documents.PreparedDocument`)."""
+    """A parsed and validated document (`prepared.PreparedDocument`)."""
 
     @property
     def document(self) -> DocumentNode | None: ...
@@ -64,7 +75,8 @@ class RequestGuard:
         limiter: RateLimiter | None,
         points_per_cpu_ms: float = 0.0,
     ) -> None:
-        """`points_per_cpu_ms`: what a new document's preparation is charged (limits/work.py)."""
+        """`points_per_cpu_ms`: what a new document's preparation is charged
+        (prepared/preparation_cost.py)."""
         self.schema = schema
         self.prepare = prepare
         self.max_cost = max_cost
@@ -75,10 +87,10 @@ class RequestGuard:
 
     async def run(
         self,
-        items: list[GraphQLRequestData],
+        items: list[OperationT],
         client: str,
         headers: MutableMapping[str, str],
-        execute: Execute,
+        execute: Callable[[list[OperationT]], Awaitable[list[ExecutionResult]]],
         variables: Sequence[VariableValues | None] = (),
     ) -> list[ExecutionResult]:
         """One result per item, in order; refused items never reach `execute`.
@@ -104,7 +116,7 @@ class RequestGuard:
         if admitted:
             try:
                 executed = await self._execute(items, admitted, execute)
-            except Exception:  # refused by the view (e.g. a mutation over GET): nothing ran
+            except Exception:  # refused by the executor (a mutation over GET): nothing ran
                 if take is not None and take.allowed and total:
                     await self._take(client, -total)
                 raise
@@ -131,7 +143,7 @@ class RequestGuard:
         return final
 
     async def _admit(
-        self, item: GraphQLRequestData, variables: VariableValues | None
+        self, item: Operation, variables: VariableValues | None
     ) -> tuple[ExecutionResult | None, CostTree | None, int, int]:
         """(refusal or None, cost tree, requested cost, points owed for preparing its
         document) for one operation."""
@@ -213,7 +225,10 @@ class RequestGuard:
         return await self.limiter.take(client, cost, force=force)
 
     async def _execute(
-        self, items: list[GraphQLRequestData], admitted: list[int], execute: Execute
+        self,
+        items: list[OperationT],
+        admitted: list[int],
+        execute: Callable[[list[OperationT]], Awaitable[list[ExecutionResult]]],
     ) -> list[ExecutionResult]:
         try:
             return await self.deadlines.run(execute([items[i] for i in admitted]))

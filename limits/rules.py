@@ -1,7 +1,7 @@
 """Validation rules for a `DocumentPolicy`, run before graphql-core's own rules.
 
 They are cheap (one pass of the collector, linear and budgeted), so
-`gql.documents` runs them first and skips the specified rules (some of which
+`prepared.DocumentCache` runs them first and skips the specified rules (some of which
 are quadratic, e.g. OverlappingFieldsCanBeMerged) when a document already
 breaks a limit. The collector's budget is one of the limits
 (SELECTION_TOO_COMPLEX): no other walker sees a document over it.

@@ -27,7 +27,7 @@ class Loaders:
         self.db = db
 
     def close(self) -> None:
-        """Forget every loaded value (see gql.context.Context.close)."""
+        """Forget every loaded value (see context.Context.close)."""
         built = vars(self)
         for name, value in list(built.items()):
             if isinstance(value, DataLoader):

@@ -8,7 +8,7 @@ The operation span itself belongs to the HTTP view (`operation_scope`
 around both executors); when the schema runs without it (tests, scripts)
 this extension opens and closes one itself.
 
-With the process's document cache (gql.documents) a repeated document's
+With the process's document cache (prepared/) a repeated document's
 parse and validate spans still exist but last microseconds: they show the
 cache at work rather than hide it.
 

@@ -197,9 +197,12 @@ def operation_scope(
 
 
 class _Request(Protocol):
-    query: str | None
-    operation_name: str | None
-    variables: dict[str, Any] | None
+    @property
+    def query(self) -> str | None: ...
+    @property
+    def operation_name(self) -> str | None: ...
+    @property
+    def variables(self) -> dict[str, Any] | None: ...
 
 
 class _Result(Protocol):

@@ -22,7 +22,7 @@ from planner.fields import Arguments, Attribute, Batched
 from planner.plan import ChildPlan, ObjectPlan, OperationPlan
 
 if TYPE_CHECKING:
-    from gql.context import Context
+    from context import Context
 
 
 Json: TypeAlias = dict[str, Any]

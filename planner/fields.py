@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
-    from gql.context import Context
+    from context import Context
     from planner.plan import Selection
 
 Arguments: TypeAlias = Mapping[str, Any]  # coerced GraphQL arguments, by GraphQL name

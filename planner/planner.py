@@ -19,13 +19,15 @@ from bounded import BoundedLRU, budget, client_bytes
 from planner import reasons
 from planner.execute import NeedsReference, Run
 from planner.plan import OperationPlan, PlanBuilder, Registry, Scans, Unplannable, find_operation
+from prepared import Memo
 from selections import SelectionTooComplex
 
 if TYPE_CHECKING:
-    from gql.context import Context
-    from gql.documents import PreparedDocument
+    from context import Context
+    from prepared import PreparedDocument
 
-_OPERATION = "planner.operation"
+# The operation a request names, or why the planner cannot run it (per document).
+_OPERATION: Memo[OperationDefinitionNode | Unplannable] = Memo("planner.operation")
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 DEFAULT_MAX_PLAN_BYTES = budget.PLANS
 # Coerced variables remembered: values are the client's, so a request whose
@@ -129,8 +131,7 @@ class Planner:
         return run
 
     def _operation(self, prepared: PreparedDocument, name: str | None) -> OperationDefinitionNode:
-        key = f"{_OPERATION}:{name}"
-        found = prepared.derived.get(key)
+        found = prepared.memo.get(_OPERATION, name)
         if found is None:
             assert prepared.document is not None
             try:
@@ -138,10 +139,9 @@ class Planner:
             except Unplannable as exc:
                 found = exc.again()
             if name is None or not isinstance(found, Unplannable):
-                prepared.derived[key] = found  # a name the document lacks is not kept
+                prepared.memo.set(_OPERATION, name, found)  # a name the document lacks: not kept
         if isinstance(found, Unplannable):
             raise found.again()
-        assert isinstance(found, OperationDefinitionNode)
         return found
 
     def _plan(

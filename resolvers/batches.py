@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from gql.context import Context
+from context import Context
 from loaders.filters import TripFilterSpec
 
 Rows = Awaitable[list[Row[Any] | None]]

@@ -9,8 +9,8 @@ from cache.backends.base import Size
 from cache.controls import Dropped, Target
 from cache.operation_stats import OperationCounts
 from cache.service import ResponseCache
+from context import Context
 from errors import Forbidden, Unauthenticated
-from gql.context import Context
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ from typing import Any
 from sqlalchemy import Row
 
 from cache import tags
-from gql.context import Context
+from context import Context
+from global_ids import decode_id_of
 from loaders.driver import count_drivers, driver_query, fetch_driver, fetch_driver_page
 from loaders.filters import DriverFilterSpec, TripFilterSpec
 from loaders.parent_pages import ParentWithPage, fetch_parent_with_pages
@@ -14,7 +15,6 @@ from loaders.trip import DRIVER_TRIPS
 from loaders.vehicle import VehicleJoin, joined_vehicle
 from pagination import Page, PageQuery
 from resolvers.deferred import Deferred, chain, ready
-from resolvers.global_id import decode_id_of
 from resolvers.season import season_pk
 
 

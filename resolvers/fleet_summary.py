@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from context import Context
 from errors import InvalidArgument
-from gql.context import Context
 from loaders.fleet_summary import (
     DayActivity,
     DriverTotals,

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from cache import tags
-from gql.context import Context
+from context import Context
 from loaders.leaderboard import count_leaderboard, fetch_leaderboard_page, leaderboard_ordering
 from loaders.vehicle import VehicleJoin
 from pagination import Page, PageWindow

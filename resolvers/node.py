@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from gql.context import Context
+from context import Context
+from global_ids import decode_id
 from loaders.base import Loader
-from resolvers.global_id import decode_id
 
 
 def _loader_for(context: Context, type_name: str) -> Loader[int, Row[Any] | None]:

@@ -4,11 +4,11 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from gql.context import Context
+from context import Context
+from global_ids import decode_id_of
 from loaders.season import count_seasons, fetch_season_page
 from pagination import Page, PageQuery
 from resolvers.deferred import Deferred, chain, ready
-from resolvers.global_id import decode_id_of
 
 
 async def season(context: Context, global_id: str) -> Row[Any] | None:

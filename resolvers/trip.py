@@ -4,12 +4,12 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from gql.context import Context
+from context import Context
+from global_ids import decode_id_of
 from loaders.filters import TripFilterSpec
 from loaders.trip import count_trips, fetch_trip_page
 from pagination import Page, PageQuery
 from resolvers.deferred import Deferred, ready
-from resolvers.global_id import decode_id_of
 
 
 async def trip(context: Context, global_id: str) -> Row[Any] | None:

@@ -10,7 +10,8 @@ from sqlalchemy import Row
 
 from cache import Scope, hint, tags
 from cache.tags import LEADERBOARD
-from gql.context import Context
+from context import Context
+from global_ids import id_encoder
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.enums import LeaderboardMetric
@@ -31,7 +32,6 @@ from planner.plan import Selection
 from resolvers import batches
 from resolvers import driver as resolve
 from resolvers.deferred import then
-from resolvers.global_id import id_encoder
 from resolvers.season import season_pk
 
 

@@ -8,7 +8,7 @@ import strawberry
 
 from cache import cache_control
 from cache.tags import FLEET_SUMMARY
-from gql.context import Context
+from context import Context
 from gql.types.enums import RiskLevel, SafetyEventKind
 from gql.types.row_fields import RowMapped, column_plans, row_type
 from planner.fields import Arguments, Batched, Computed, FieldPlans

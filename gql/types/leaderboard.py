@@ -9,8 +9,8 @@ from sqlalchemy import Row
 
 from cache import cache_control
 from cache.tags import LEADERBOARD
+from context import Context
 from errors import NotFound
-from gql.context import Context
 from gql.prefetch.marks import loads
 from gql.types.driver import Driver
 from gql.types.enums import LeaderboardMetric

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from gql.context import Context
+from context import Context
 from gql.types.cache_controls import InvalidateResponseCacheInput, InvalidateResponseCachePayload
 from gql.types.mutation_inputs import CreateDriverInput, RecordTripInput, UpdateDriverInput
 from gql.types.payloads import DeletePayload, DriverPayload, TripPayload

@@ -6,9 +6,9 @@ from typing import Any, Self
 
 import strawberry
 
+from global_ids import encode_id
 from gql.types.row_fields import RowMapped
 from pagination import Page
-from resolvers.global_id import encode_id
 
 
 @strawberry.interface(description="Relay Global Object Identification.")

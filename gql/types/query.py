@@ -9,7 +9,7 @@ import strawberry
 from cache import Scope, hint
 from cache.tags import DRIVER_LIST, SEASON_LIST, TRIP_LIST
 from compat.strawberry import raw_info
-from gql.context import Context
+from context import Context
 from gql.prefetch import prefetch
 from gql.prefetch.selection import selects
 from gql.types.cache_controls import ResponseCacheStats

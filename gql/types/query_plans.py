@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from gql.context import Context
+from context import Context
 from gql.types.driver import DRIVER_PLANS
 from gql.types.leaderboard import PlannedLeaderboard
 from gql.types.page_queries import driver_page_of, page_window_of, season_page_of, trip_page_of

@@ -8,7 +8,8 @@ import strawberry
 from sqlalchemy import Row
 
 from cache import cache_control
-from gql.context import Context
+from context import Context
+from global_ids import id_encoder
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.enums import SafetyEventKind
@@ -19,7 +20,6 @@ from planner.fields import Arguments, Batched, FieldPlans, global_id
 from resolvers import batches
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
-from resolvers.global_id import id_encoder
 
 if TYPE_CHECKING:
     from gql.types.trip import Trip

@@ -8,14 +8,14 @@ import strawberry
 from sqlalchemy import Row
 
 from cache import cache_control
-from gql.context import Context
+from context import Context
+from global_ids import id_encoder
 from gql.types.connection import Connection
 from gql.types.node import Node
 from gql.types.row_fields import column_plans, private_column, row_type
 from planner.connections import connection_plans
 from planner.fields import Arguments, Batched, FieldPlans, global_id
 from resolvers import season as resolve
-from resolvers.global_id import id_encoder
 
 
 @cache_control(max_age=3600)  # reference data: seasons are planned ahead

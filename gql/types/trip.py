@@ -8,7 +8,8 @@ import strawberry
 from sqlalchemy import Row
 
 from cache import Scope, hint
-from gql.context import Context
+from context import Context
+from global_ids import id_encoder
 from gql.prefetch.marks import loads
 from gql.types.connection import Connection
 from gql.types.node import Node
@@ -25,7 +26,6 @@ from resolvers import batches
 from resolvers import driver as resolve_driver
 from resolvers import trip as resolve
 from resolvers.deferred import then
-from resolvers.global_id import id_encoder
 
 if TYPE_CHECKING:
     from gql.types.driver import Driver

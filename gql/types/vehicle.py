@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from cache import cache_control
-from gql.context import Context
+from context import Context
+from global_ids import id_encoder
 from gql.prefetch.marks import loads
 from gql.types.node import Node
 from gql.types.row_fields import column, column_plans, private_column, row_type
@@ -14,7 +15,6 @@ from planner.fields import Arguments, Batched, FieldPlans, global_id
 from resolvers import batches
 from resolvers import trip as resolve_trip
 from resolvers.deferred import then
-from resolvers.global_id import id_encoder
 
 if TYPE_CHECKING:
     from gql.types.driver import Driver

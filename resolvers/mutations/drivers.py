@@ -6,7 +6,7 @@ from sqlalchemy import Row
 
 import writes
 from cache import tags
-from gql.context import Context
+from context import Context
 from resolvers.mutations.outcome import Outcome, decode_input_id, require_admin, run_write
 
 

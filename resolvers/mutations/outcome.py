@@ -6,10 +6,10 @@ from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from context import Context
 from errors import Forbidden, InvalidId, Unauthenticated
-from gql.context import Context
+from global_ids import decode_id_of
 from loaders import Loaders
-from resolvers.global_id import decode_id_of
 from writes import Code, Problem, Rejected
 
 T = TypeVar("T")

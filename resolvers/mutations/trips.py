@@ -6,8 +6,8 @@ from sqlalchemy import Row
 
 import writes
 from cache import tags
-from gql.context import Context
-from resolvers.global_id import encode_id
+from context import Context
+from global_ids import encode_id
 from resolvers.mutations.outcome import Outcome, decode_input_id, require_admin, run_write
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from bounded import budget
 from config import Settings
 from gql import http_errors
-from gql.documents import DEFAULT_MAX_BYTES
 from loaders import leaderboard
 from loaders.database import MAX_STATEMENT_BYTES, row_shapes
 from observability import document, operation
 from pagination import query
 from persisted import InProcessStore
 from planner.planner import DEFAULT_MAX_PLAN_BYTES, MAX_COERCED_BYTES
+from prepared import DEFAULT_MAX_BYTES
 from web import codings
 
 MiB = 1024 * 1024

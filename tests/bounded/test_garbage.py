@@ -8,8 +8,9 @@ from graphql.language import Token
 
 from bounded.garbage import GarbageBudget
 from compat.strawberry import graphql_schema
-from gql.documents import TOKEN_BYTES, DocumentCache
 from gql.schema import build_schema
+from prepared import DocumentCache
+from prepared.cache import TOKEN_BYTES
 
 SCHEMA = graphql_schema(build_schema())
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cache import view
+from pipeline import response_cache
 from selections import CollectedOperation
 from tests.cache.client import serving
 from tests.selections.chain import chain
@@ -24,13 +24,13 @@ async def test_no_plan_for_a_document_the_limits_refuse(
     seeded_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     planned: list[CollectedOperation] = []
-    plan_operation = view.plan_operation
+    plan_operation = response_cache.plan_operation
 
     def counting(*args: Any) -> Any:
         planned.append(args[2])
         return plan_operation(*args)
 
-    monkeypatch.setattr(view, "plan_operation", counting)
+    monkeypatch.setattr(response_cache, "plan_operation", counting)
     async with serving(seeded_url, max_selection_steps=100, max_depth=4) as client:
         refused = {
             "{ drivers { nodes { vehicle { driver { vehicle { id } } } } } }": "QUERY_TOO_DEEP",

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from cache.bulk_load import invalidate_everything
-from resolvers.global_id import decode_id_of
+from global_ids import decode_id_of
 from tests.cache.client import ADMIN, CacheClient, Json, bearer, counter, status
 
 INVALIDATE = """mutation($input: InvalidateResponseCacheInput!) {

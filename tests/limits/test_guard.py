@@ -9,10 +9,10 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from compat.strawberry import graphql_schema
-from gql.documents import DocumentCache, PreparedDocument
 from gql.schema import build_schema
 from limits import DocumentPolicy, RateLimiter, RequestGuard, limit_rules
 from limits.cost import CountedResult
+from prepared import DocumentCache, PreparedDocument
 from selections import DEFAULT_MAX_STEPS
 from tests.selections.chain import chain
 

@@ -9,7 +9,7 @@ import httpx
 
 from gql.schema import build_schema, document_cache
 from limits import DocumentPolicy, RateLimiter
-from limits.work import PreparationCost
+from prepared import PreparationCost
 from tests.limits.app import app_client, codes, settings_for, token
 
 QUERY = "{ drivers(first: 2) { nodes { id } } }"

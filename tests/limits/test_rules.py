@@ -7,10 +7,10 @@ import time
 import pytest
 from graphql import OperationDefinitionNode, parse
 
-from gql.documents import DocumentCache
 from gql.schema import build_schema, document_cache
 from limits import DocumentPolicy, limit_rules
 from limits.measure import measure_operation
+from prepared import DocumentCache
 from tests.selections.chain import chain
 
 POLICY = DocumentPolicy(

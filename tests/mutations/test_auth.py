@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth import mint_token
-from resolvers.global_id import encode_id
+from global_ids import encode_id
 from tests.mutations.api import SECRET, Api, bearer, document
 from tests.mutations.database import table_counts
 from tests.mutations.factories import driver_input

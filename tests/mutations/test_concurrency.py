@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from resolvers.global_id import decode_id_of
+from global_ids import decode_id_of
 from tests.mutations.api import Api, codes
 from tests.mutations.database import assert_stats_exact, stored_stats
 from tests.mutations.factories import (

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from resolvers.global_id import decode_id_of
+from global_ids import decode_id_of
 from tests.mutations.api import Api, codes
 from tests.mutations.database import rows, table_counts
 from tests.mutations.factories import driver_input, vehicle_input

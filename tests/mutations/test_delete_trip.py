@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from resolvers.global_id import decode_id_of, encode_id
+from global_ids import decode_id_of, encode_id
 from tests.mutations.api import Api, codes
 from tests.mutations.database import (
     assert_same_stats,

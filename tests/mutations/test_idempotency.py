@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import writes
-from resolvers.global_id import decode_id_of
+from global_ids import decode_id_of
 from tests.mutations.api import Api, Json, bearer, codes
 from tests.mutations.database import assert_stats_exact, scalar, stored_stats, table_counts
 from tests.mutations.factories import (

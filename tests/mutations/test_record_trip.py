@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from resolvers.global_id import encode_id
+from global_ids import encode_id
 from tests.mutations.api import Api, codes
 from tests.mutations.database import assert_stats_exact, stored_stats, table_counts
 from tests.mutations.factories import (

@@ -8,11 +8,11 @@ import weakref
 import pytest
 
 from compat.strawberry import graphql_schema
-from gql.documents import DocumentCache
 from gql.planned import FIELD_REGISTRY
 from gql.schema import build_schema, document_cache
 from limits.scans import object_scan
 from planner import Planner, Unplannable, reasons
+from prepared import DocumentCache
 from tests.selections.chain import chain
 
 QUERY = "query($n: Int, $id: ID!) { driver(id: $id) { trips(first: $n) { totalCount } } }"
@@ -74,7 +74,7 @@ def test_an_unknown_operation_name_is_not_remembered() -> None:
     for i in range(60):
         with pytest.raises(Unplannable, match=reasons.UNKNOWN_OPERATION):
             planner.bind(prepared, f"{i}" + "n" * 95_000, None, is_admin=False)
-    assert all(len(key) < 100 for key in prepared.derived)
+    assert prepared.memo.entries() == frozenset()
     planner.bind(prepared, "Known", None, is_admin=False)
     assert len(planner) == 1
     assert planner._plans.bytes >= prepared.weight

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-import gql.http
-import gql.planned
+import pipeline.execute
 from planner import reasons
 from tests.planner.conftest import Executors
 
@@ -56,8 +55,7 @@ async def _explode(*args: Any, **kwargs: Any) -> Any:
 async def test_an_unexpected_planner_failure_says_only_execution_error(
     executors: Executors, monkeypatch: pytest.MonkeyPatch, route: str
 ) -> None:
-    monkeypatch.setattr(gql.http, "run_planned", _explode)  # the fast path's hand-over
-    monkeypatch.setattr(gql.planned, "run_planned", _explode)  # the general route's
+    monkeypatch.setattr(pipeline.execute, "run_planned", _explode)  # both routes run it there
     http = executors.planned.http
     if route == "fast path":
         response = await http.post("/graphql", json={"query": DRIVERS})

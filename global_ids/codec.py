@@ -72,3 +72,12 @@ def decode_id_of(global_id: str, expected: str) -> int:
     if type_name != expected:
         raise InvalidId(f"id {echo(global_id)!r} is a {type_name}, expected a {expected}")
     return pk
+
+
+def id_tag(global_id: str) -> str | None:
+    """`Type:pk` for a valid global id (a response cache tag); None for anything else."""
+    try:
+        type_name, pk = decode_id(global_id)
+    except InvalidId:
+        return None
+    return f"{type_name}:{pk}"

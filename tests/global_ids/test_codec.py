@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from resolvers import global_id
-from resolvers.global_id import NODE_TYPES, decode_id, encode_id, id_encoder
+from global_ids import NODE_TYPES, decode_id, encode_id, id_encoder, id_tag
+from global_ids import codec as global_id
 
 PKS = st.integers(min_value=1, max_value=2**31 - 1)
 
@@ -27,3 +27,10 @@ def test_a_full_memory_is_emptied_and_stays_exact(monkeypatch: pytest.MonkeyPatc
     for pk in [1, 2, 3, 4, 5, 1, 2, 6]:
         assert encode(pk) == encode_id("Trip", pk)
     assert encode(7) == "VHJpcDo3"  # base64 of "Trip:7"
+
+
+def test_a_tag_is_given_for_valid_ids_only() -> None:
+    assert id_tag(encode_id("Driver", 42)) == "Driver:42"
+    assert id_tag(encode_id("Trip", 7)) == "Trip:7"
+    for text in ["", "not base64!", "RHJpdmVyOjA=", "VW5rbm93bjox", "RHJpdmVyOjAwNw=="]:
+        assert id_tag(text) is None  # Driver:0, Unknown:1, Driver:007

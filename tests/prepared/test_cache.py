@@ -8,8 +8,9 @@ import threading
 import time
 
 from compat.strawberry import graphql_schema
-from gql.documents import OFFLOAD_CHARS, TOKEN_BYTES, DocumentCache, PreparedDocument
 from gql.schema import build_schema
+from prepared import DocumentCache, PreparedDocument
+from prepared.cache import OFFLOAD_CHARS, TOKEN_BYTES
 
 
 def _cache(**bounds: int) -> DocumentCache:

@@ -18,7 +18,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from sqlalchemy import Row
 
-    from gql.documents import DocumentCache
+    from prepared import DocumentCache
 
 
 @dataclass
