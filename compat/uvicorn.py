@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from compat.coalescing_transport import CoalescingTransport
+
 if TYPE_CHECKING:
     from uvicorn.config import Config
     from uvicorn.server import ServerState
@@ -89,8 +91,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     # -- connection ---------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # uvloop's transports are not asyncio.Transport subclasses, but write alike.
-        super().connection_made(cast(asyncio.Transport, transport))
+        # uvloop's transports are not asyncio.Transport subclasses, but write alike; a
+        # response's head and body leave in one write (compat/coalescing_transport.py).
+        coalescing = CoalescingTransport(cast(asyncio.Transport, transport), self.loop)
+        super().connection_made(cast(asyncio.Transport, coalescing))
         self._arm()  # the first request's head is timed from the connection's start
 
     def connection_lost(self, exc: Exception | None) -> None:
