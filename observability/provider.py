@@ -1,5 +1,9 @@
 """A tracer provider from the standard OTEL_* environment variables, or none.
 
+OTLP export runs in a process of its own (observability/export_process.py);
+TRACES_EXPORT_IN_PROCESS=true keeps it on a thread of the worker, as the
+SDK's BatchSpanProcessor does.
+
 Read here: OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER (otlp, console, none;
 comma-separated) and OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL (http/protobuf,
 or grpc when opentelemetry-exporter-otlp-proto-grpc is installed).
@@ -17,16 +21,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
+from importlib.util import find_spec
 
 from opentelemetry.sdk.resources import SERVICE_NAME, SERVICE_VERSION, Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import (
     BatchSpanProcessor,
     ConsoleSpanExporter,
     SimpleSpanProcessor,
     SpanExporter,
 )
+
+from observability.export_process import ProcessSpanProcessor
 
 DEFAULT_SERVICE_NAME = "fleetgraph"
 
@@ -52,12 +60,23 @@ def _exporter_names(env: Mapping[str, str]) -> list[str]:
     return [n for n in names if n != "none"]
 
 
-def _otlp_exporter(env: Mapping[str, str]) -> SpanExporter:
+def _otlp_protocol(env: Mapping[str, str]) -> str:
     protocol = (
         env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
         or env.get("OTEL_EXPORTER_OTLP_PROTOCOL")
         or "http/protobuf"
     )
+    if protocol not in ("http/protobuf", "grpc"):
+        raise TracingConfigError(f"unsupported OTLP protocol {protocol!r} (http/protobuf or grpc)")
+    if protocol == "grpc" and find_spec("opentelemetry.exporter.otlp.proto.grpc") is None:
+        raise TracingConfigError(
+            "OTLP over gRPC needs opentelemetry-exporter-otlp-proto-grpc installed"
+        )
+    return protocol
+
+
+def otlp_exporter(protocol: str) -> SpanExporter:
+    """The SDK's OTLP exporter for `protocol` (it reads OTEL_EXPORTER_OTLP_* itself)."""
     if protocol == "http/protobuf":
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -74,6 +93,28 @@ def _otlp_exporter(env: Mapping[str, str]) -> SpanExporter:
         exporter: SpanExporter = GrpcExporter()
         return exporter
     raise TracingConfigError(f"unsupported OTLP protocol {protocol!r} (http/protobuf or grpc)")
+
+
+def _bsp_setting(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError as exc:
+        raise TracingConfigError(f"{name} must be an integer, not {raw!r}") from exc
+
+
+def _otlp_processor(env: Mapping[str, str], provider: TracerProvider) -> SpanProcessor:
+    """Export from a process of its own, unless TRACES_EXPORT_IN_PROCESS=true."""
+    protocol = _otlp_protocol(env)
+    if env.get("TRACES_EXPORT_IN_PROCESS", "").strip().lower() == "true":
+        return BatchSpanProcessor(otlp_exporter(protocol))
+    return ProcessSpanProcessor(
+        partial(otlp_exporter, protocol),
+        provider.resource,
+        max_queue_size=_bsp_setting(env, "OTEL_BSP_MAX_QUEUE_SIZE", 2048),
+        max_export_batch_size=_bsp_setting(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512),
+        schedule_delay_millis=_bsp_setting(env, "OTEL_BSP_SCHEDULE_DELAY", 5000),
+    )
 
 
 def resource() -> Resource:
@@ -94,7 +135,7 @@ def provider_from_env(env: Mapping[str, str] | None = None) -> TracerProvider | 
     provider = TracerProvider(resource=resource())
     for name in names:
         if name == "otlp":
-            provider.add_span_processor(BatchSpanProcessor(_otlp_exporter(env)))
+            provider.add_span_processor(_otlp_processor(env, provider))
         elif name == "console":
             # Development only: writes each span as it ends.
             provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))

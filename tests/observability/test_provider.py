@@ -7,6 +7,7 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
+from observability.export_process import ProcessSpanProcessor
 from observability.provider import TracingConfigError, provider_from_env
 
 ENDPOINT = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318"}
@@ -28,13 +29,26 @@ def test_exporter_none_means_off() -> None:
     assert provider_from_env({**ENDPOINT, "OTEL_TRACES_EXPORTER": "none"}) is None
 
 
-def test_an_endpoint_means_otlp_http_in_a_batch_processor() -> None:
+def test_an_endpoint_means_otlp_http_exported_by_a_process_of_its_own() -> None:
     provider = provider_from_env(ENDPOINT)
+    assert provider is not None
+    [processor] = _processors(provider)
+    assert isinstance(processor, ProcessSpanProcessor)
+    provider.shutdown()
+
+
+def test_export_in_process_keeps_the_sdks_batch_processor() -> None:
+    provider = provider_from_env({**ENDPOINT, "TRACES_EXPORT_IN_PROCESS": "true"})
     assert provider is not None
     [processor] = _processors(provider)
     assert isinstance(processor, BatchSpanProcessor)
     assert isinstance(processor._batch_processor._exporter, OTLPSpanExporter)
     provider.shutdown()
+
+
+def test_a_batch_setting_that_is_not_a_number_is_refused() -> None:
+    with pytest.raises(TracingConfigError, match="OTEL_BSP_MAX_QUEUE_SIZE"):
+        provider_from_env({**ENDPOINT, "OTEL_BSP_MAX_QUEUE_SIZE": "lots"})
 
 
 def test_console_exporter_for_development() -> None:
