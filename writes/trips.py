@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from writes.aggregates import TripShare, add_trip, remove_trip, seasons_holding
 from writes.errors import Code, Problem, Rejected, reject_any
+from writes.risk import refresh_risk_scores
 from writes.tables import drivers, safety_events, trips, vehicles
 from writes.transaction import transaction
 from writes.trip_input import TripSpec
@@ -51,11 +52,13 @@ class TripWrite:
     """A trip written or deleted, and the seasons whose aggregates that changed.
 
     `replayed`: the trip was recorded earlier under the same key and nothing was
-    written now (`season_ids` are still the seasons that trip counts in)."""
+    written now (`season_ids` are still the seasons that trip counts in).
+    `risk_changed`: the driver's risk score or level changed (writes/risk.py)."""
 
     row: Row[Any]
     season_ids: tuple[int, ...]
     replayed: bool = False
+    risk_changed: bool = False
 
 
 async def record_trip(engine: AsyncEngine, driver_id: int, spec: TripSpec) -> TripWrite:
@@ -102,7 +105,8 @@ async def record_trip(engine: AsyncEngine, driver_id: int, spec: TripSpec) -> Tr
         kinds = (event.kind.value for event in spec.events)
         share = TripShare.of(spec.distance_km, spec.safety_score, kinds)
         season_ids = await add_trip(conn, driver_id, spec.started_at, share)
-    return TripWrite(row, tuple(season_ids))
+        risk_changed = bool(await refresh_risk_scores(conn, [driver_id]))
+    return TripWrite(row, tuple(season_ids), risk_changed=risk_changed)
 
 
 def _insert_trip(conn: AsyncConnection, values: dict[str, Any], external_id: str | None) -> Any:
@@ -162,4 +166,5 @@ async def delete_trip(engine: AsyncEngine, trip_id: int) -> TripWrite:
             raise Rejected([NO_TRIP])
         share = TripShare.of(row.distance_km, row.safety_score, event_kinds)
         season_ids = await remove_trip(conn, row.driver_id, row.started_at, share)
-    return TripWrite(row, tuple(season_ids))
+        risk_changed = bool(await refresh_risk_scores(conn, [row.driver_id]))
+    return TripWrite(row, tuple(season_ids), risk_changed=risk_changed)

@@ -45,10 +45,12 @@ async def test_statement_counts(api: Api) -> None:
     start = await active_season_start(api)
     events = [event_input("SPEEDING", 2, start), event_input("PHONE_USE", 3, start)]
     trip = trip_input(driver["id"], start, safetyEvents=events)
-    # Driver, vehicle, INSERT trip, INSERT events (one executemany), seasons, upsert stats.
+    # Driver, vehicle, INSERT trip, INSERT events (one executemany), seasons, upsert stats,
+    # and the risk score (PostgreSQL: lock, refresh; SQLite: UPDATE, INSERT history).
     recorded = await _statements(api, RECORD, {"input": trip})
-    assert len(recorded) == 6
+    assert len(recorded) == 8
 
-    second = await record(api, trip_input(driver["id"], start))
-    # Event kinds, DELETE trip, seasons, UPDATE stats (the driver keeps one trip: no DELETE).
-    assert len(await _statements(api, DELETE, {"id": second["id"]})) == 4
+    second = await record(api, trip_input(driver["id"], start, distanceKm=200.0))
+    # Event kinds, DELETE trip, seasons, UPDATE stats (the driver keeps one trip: no DELETE),
+    # the risk score (two).
+    assert len(await _statements(api, DELETE, {"id": second["id"]})) == 6
