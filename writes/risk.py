@@ -12,6 +12,11 @@ taken before the computation, whose statement therefore sees every trip
 committed before it (READ COMMITTED takes a snapshot per statement): the last
 writer to commit leaves the score of all the trips. SQLite runs one writer at
 a time.
+
+Lock order: a write takes its trips' and aggregates' row locks first and the
+drivers' last, here, in id order. recordTrip and deleteTrip keep to it, and
+so does a bulk import that calls this after writing its batch: none of them
+waits for a driver row while holding one another is waiting for.
 """
 
 from __future__ import annotations
@@ -37,20 +42,15 @@ async def refresh_risk_scores(conn: AsyncConnection, driver_ids: Collection[int]
 
 
 async def score_drivers(
-    conn: AsyncConnection,
-    driver_ids: Collection[int] | None,
-    computed_at: datetime | None = None,
-    *,
-    locked: bool = False,
+    conn: AsyncConnection, driver_ids: Collection[int] | None, computed_at: datetime | None = None
 ) -> set[int]:
     """`refresh_risk_scores` for `driver_ids` (None: every driver, for the seed,
-    which holds the whole database), stamped `computed_at` (None: the database's
-    clock, read after the lock). `locked`: the caller already holds the drivers'
-    row locks (recordTrip takes it in its first statement)."""
+    which holds the whole database: no lock), stamped `computed_at` (None: the
+    database's clock, read after the lock)."""
     every = driver_ids is None
     ids = sorted(driver_ids or ())
     if conn.dialect.name == "postgresql":
-        if not every and not locked:
+        if not every:
             lock = text(risk_sql.POSTGRES_LOCK).bindparams(bindparam("ids", type_=ARRAY(Integer)))
             await conn.execute(lock, {"ids": ids})
         return await _postgres(conn, ids, every, computed_at)

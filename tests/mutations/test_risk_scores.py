@@ -3,6 +3,7 @@ never answered stale from the response cache."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -112,3 +113,30 @@ async def test_cached_risk_answers_change_with_a_write_that_changes_a_score(api:
     assert back["driver"]["riskScore"] == {"score": 0.0, "level": "LOW"}
     assert back["critical"] == calm["critical"]
     assert back["fleetSummary"]["riskDistribution"] == calm["fleetSummary"]["riskDistribution"]
+
+
+async def test_concurrent_records_and_deletes_for_one_driver_leave_exact_scores(
+    api: Api, engine: AsyncEngine
+) -> None:
+    """Each write's score is computed after the writes before it committed (the
+    driver's row lock), and recordTrip and deleteTrip take their locks in one
+    order: all succeed (no deadlock) and the last score counts every trip."""
+    start = await active_season_start(api)
+    driver_id = (await new_driver(api))["id"]
+    doomed = [
+        await record(api, trip_input(driver_id, start + timedelta(hours=n), distanceKm=9.0))
+        for n in range(4)
+    ]
+
+    def trip(n: int) -> Json:
+        moment = start + timedelta(days=1, hours=n)
+        events = [event_input("SPEEDING", 1 + n % 5, moment)] * (1 + n % 3)
+        return trip_input(driver_id, moment, distanceKm=3.0 + n, safetyEvents=events)
+
+    writes = [api.mutate("recordTrip", {"input": trip(n)}) for n in range(12)]
+    writes += [api.mutate("deleteTrip", {"id": t["id"]}) for t in doomed]
+    payloads = await asyncio.gather(*writes)
+
+    assert all(payload["userErrors"] == [] for payload in payloads)
+    await assert_risk_exact(engine)
+    await assert_stats_exact(engine)
