@@ -98,11 +98,10 @@ async def add_trip(
 
 
 async def remove_trip(
-    conn: AsyncConnection, driver_id: int, started_at: datetime, share: TripShare
-) -> list[int]:
-    """Take the trip out of its driver's sums; the seasons whose sums it changed."""
+    conn: AsyncConnection, driver_id: int, season_ids: Iterable[int], share: TripShare
+) -> None:
+    """Take the trip out of its driver's sums in the seasons holding its start."""
     sums = share.sums()
-    season_ids = await seasons_holding(conn, started_at)
     for season_id in season_ids:
         key = and_(stats.c.season_id == season_id, stats.c.driver_id == driver_id)
         left: dict[str, Any] = {name: stats.c[name] - sums[name] for name in SUMS}
@@ -116,4 +115,3 @@ async def remove_trip(
             logger.warning("no stats row for driver %s in season %s", driver_id, season_id)
         elif trips_left == 0:
             await conn.execute(delete(stats).where(key, stats.c.trips == 0))
-    return season_ids

@@ -87,3 +87,17 @@ SQLITE_STATS = (
     _STATS_INSERT.format(driver=":driver_id", seasons=f"seasons s WHERE {_IN_SEASON}")
     + " RETURNING season_id"
 )
+
+# deleteTrip's first step on PostgreSQL: the trip deleted, with the kinds of the
+# events its cascade removes (read from the statement's snapshot, from before
+# the delete) and the seasons holding its start. No row: no such trip, or a
+# concurrent delete won.
+POSTGRES_DELETE = f"""WITH kinds AS (SELECT kind FROM safety_events WHERE trip_id = :trip_id),
+gone AS (DELETE FROM trips WHERE id = :trip_id RETURNING {", ".join(TRIP_RETURNED)})
+SELECT {", ".join(f"g.{name}" for name in TRIP_RETURNED)},
+  ARRAY(SELECT kind FROM kinds) AS event_kinds,
+  ARRAY(
+    SELECT s.id FROM seasons s
+    WHERE s.starts_at <= g.started_at AND s.ends_at > g.started_at ORDER BY s.id
+  ) AS season_ids
+FROM gone g"""

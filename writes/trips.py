@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from writes.aggregates import TripShare, remove_trip, seasons_holding
@@ -31,6 +31,7 @@ from writes.tables import safety_events, trips
 from writes.transaction import transaction
 from writes.trip_input import TripSpec
 from writes.trip_insert import insert_trip
+from writes.trip_removal import remove_trip_row
 
 NO_DRIVER = Problem(("driverId",), "no driver has this id", Code.NOT_FOUND)
 NO_TRIP = Problem((), "no trip has this id", Code.NOT_FOUND)
@@ -115,16 +116,11 @@ def _same_trip(row: Row[Any], events: Sequence[Any], spec: TripSpec) -> bool:
 async def delete_trip(engine: AsyncEngine, trip_id: int) -> TripWrite:
     """The deleted trip (its events go with it); `Rejected` when missing."""
     async with transaction(engine) as conn:
-        # Read the events before the cascade removes them; a trip's events are
-        # written with it and never change, and the DELETE below decides which
-        # of two concurrent deletes wins.
-        kinds = select(safety_events.c.kind).where(safety_events.c.trip_id == trip_id)
-        event_kinds = list((await conn.execute(kinds)).scalars())
-        statement = delete(trips).where(trips.c.id == trip_id).returning(trips)
-        row = (await conn.execute(statement)).first()
-        if row is None:
+        removed = await remove_trip_row(conn, trip_id)
+        if removed is None:
             raise Rejected([NO_TRIP])
-        share = TripShare.of(row.distance_km, row.safety_score, event_kinds)
-        season_ids = await remove_trip(conn, row.driver_id, row.started_at, share)
+        row = removed.row
+        share = TripShare.of(row.distance_km, row.safety_score, removed.event_kinds)
+        await remove_trip(conn, row.driver_id, removed.season_ids, share)
         risk_changed = bool(await refresh_risk_scores(conn, [row.driver_id]))
-    return TripWrite(row, tuple(season_ids), risk_changed=risk_changed)
+    return TripWrite(row, removed.season_ids, risk_changed=risk_changed)
