@@ -41,6 +41,7 @@ async def test_scores_equal_a_recomputation_after_a_series_of_writes(
 ) -> None:
     start = await active_season_start(api)
     fresh = (await new_driver(api))["id"]
+    idle = (await new_driver(api))["id"]  # no trip: no score computed
     seeded = encode_id("Driver", 1)
     recorded = []
     for n, driver_id in enumerate([fresh, seeded, fresh, seeded, fresh, seeded]):
@@ -62,6 +63,7 @@ async def test_scores_equal_a_recomputation_after_a_series_of_writes(
         await assert_risk_exact(engine)
     # The fresh driver's only trip left is the old one: it is its own window now.
     assert await risk_of(engine, decode_id_of(fresh, "Driver")) == (100.0, "CRITICAL")
+    assert await risk_of(engine, decode_id_of(idle, "Driver")) == (None, None)
     await assert_stats_exact(engine)
 
 
