@@ -21,6 +21,8 @@ def operation_of(payload: dict[str, Any]) -> Operation | None:
     variables, extensions = payload.get("variables"), payload.get("extensions")
     if not isinstance(query, str | None) or not isinstance(name, str | None):
         return None
+    if query == "":  # graphql-ws requires a string: a persisted document's hash-only subscribe
+        query = None
     if not isinstance(variables, dict | None) or not isinstance(extensions, dict | None):
         return None
     document_id = payload.get("documentId")

@@ -1,6 +1,6 @@
 // A real subscription client, driven by the live tests (tests/live/clients.py).
 // argv[2]: JSON {transport: "ws" | "apollo" | "sse", url, query, variables, token,
-// retryAttempts, connectionParams}. Prints one JSON line per event on stdout:
+// retryAttempts, connectionParams, extensions, count}. Prints one JSON line per event on stdout:
 // {"event": "next" | "error" | "complete" | "closed" | "connected", ...}.
 import { createClient as createWsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
@@ -35,14 +35,18 @@ function wsClient() {
 
 async function runWs() {
   const client = wsClient();
-  client.subscribe(
-    { query: options.query, variables: options.variables },
-    {
-      next: (payload) => say('next', { payload }),
-      error: (err) => say('error', describe(err)),
-      complete: () => say('complete'),
-    },
-  );
+  // `count`: that many subscriptions on the one connection, told apart by `sub`.
+  for (let sub = 0; sub < (options.count ?? 1); sub++) {
+    client.subscribe(
+      // A persisted document by hash only: graphql-ws insists on a string query.
+      { query: options.query ?? '', variables: options.variables, extensions: options.extensions },
+      {
+        next: (payload) => say('next', { sub, payload }),
+        error: (err) => say('error', { sub, ...describe(err) }),
+        complete: () => say('complete', { sub }),
+      },
+    );
+  }
 }
 
 async function runApollo() {
