@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from opentelemetry import trace
 
+from live import metrics
 from live.bus import Change
 from loaders import Loaders
 
@@ -65,6 +66,7 @@ class Feed:
             arrived, self._arrived = self._arrived, None
             if resync or interest(tags):
                 self.recomputations += 1
+                metrics.RECOMPUTATIONS.inc()
                 self.changed_at, self.resynced = arrived, resync
                 self.span = tracer.start_span("live.recompute", attributes={"live.tags": len(tags)})
                 self.refresh()

@@ -73,7 +73,6 @@ class Group:
 
     def _deliver(self, result: Any) -> None:
         feed = self.feed
-        metrics.RECOMPUTATIONS.inc()
         if feed.recomputations == 0:
             self.stateful = True  # yielded before any change: its current state
         span, feed.span = feed.span, None
@@ -86,10 +85,17 @@ class Group:
                 metrics.UNCHANGED.inc()
             else:
                 self.latest = payload
+                sent = self._resync_of(result) if feed.resynced else payload
                 for subscriber in list(self.subscribers):
-                    subscriber.offer(payload)
+                    subscriber.offer(sent)
                 metrics.DELIVERIES.inc(len(self.subscribers))
                 if feed.changed_at is not None:
                     metrics.LATENCY.observe(time.monotonic() - feed.changed_at)
         if span is not None:
             span.end()
+
+    def _resync_of(self, result: Any) -> bytes:
+        """The payload saying, in `extensions.live.resync`, that updates may have been
+        missed (the relay was down): this one is a fresh full one."""
+        result.extensions = {**(result.extensions or {}), "live": {"resync": True}}
+        return self._encode(result)
