@@ -44,9 +44,12 @@ def test_leaderboard_page_then_what_moved(
     assert update["leaderboard"] != first["leaderboard"]
 
 
-def test_driver_updated_after_its_trip(app: AppProcess, clients: Clients) -> None:
-    driver = asyncio.run(app.graphql(DRIVERS))["drivers"]["nodes"][5]["id"]
-    client = clients("ws", app.ws_url, DRIVER, variables={"id": driver})
+@pytest.mark.parametrize(("transport", "index"), [("ws", 4), ("apollo", 5)])
+def test_driver_updated_after_its_trip(
+    app: AppProcess, clients: Clients, transport: str, index: int
+) -> None:
+    driver = asyncio.run(app.graphql(DRIVERS))["drivers"]["nodes"][index]["id"]
+    client = clients(transport, app.ws_url, DRIVER, variables={"id": driver})
     before = client.next_payload()["data"]["driverUpdated"]
     assert before["id"] == driver
 
@@ -56,18 +59,24 @@ def test_driver_updated_after_its_trip(app: AppProcess, clients: Clients) -> Non
     assert after["stats"]["trips"] == before["stats"]["trips"] + 1
 
 
-def test_trip_recorded_sends_each_new_trip_matching(app: AppProcess, clients: Clients) -> None:
+@pytest.mark.parametrize(("transport", "index"), [("ws", 6), ("apollo", 7)])
+def test_trip_recorded_sends_each_new_trip_matching(
+    app: AppProcess, clients: Clients, transport: str, index: int
+) -> None:
     drivers = asyncio.run(app.graphql(DRIVERS))["drivers"]["nodes"]
-    mine, other = drivers[6], next(d for d in drivers if d["region"] != drivers[6]["region"])
-    client = clients("ws", app.ws_url, TRIPS, variables={"driverId": mine["id"]})
-    by_region = clients("ws", app.ws_url, TRIPS, variables={"region": other["region"]})
+    mine = drivers[index]
+    other = next(d for d in drivers if d["region"] != mine["region"])
+    client = clients(transport, app.ws_url, TRIPS, variables={"driverId": mine["id"]})
+    by_region = clients(transport, app.ws_url, TRIPS, variables={"region": other["region"]})
     asyncio.run(wait_for_subscriptions(app, 2))
     assert client.quiet_for(0.3)  # subscribed: no current state for a stream of events
 
-    recorded = asyncio.run(record_trip(app, mine["id"], safety_score=70, minutes=7))
+    recorded = asyncio.run(record_trip(app, mine["id"], safety_score=70, minutes=7 + 50 * index))
 
     trip = client.next_payload()["data"]["tripRecorded"]
     assert trip == {"id": recorded, "safetyScore": 70, "driver": {"id": mine["id"]}}
-    elsewhere = asyncio.run(record_trip(app, other["id"], safety_score=71, minutes=8))
+    elsewhere = asyncio.run(
+        record_trip(app, other["id"], safety_score=71, minutes=1000 + 50 * index)
+    )
     assert by_region.next_payload()["data"]["tripRecorded"]["id"] == elsewhere
     assert client.quiet_for(0.5)  # another driver's trip is not this subscription's

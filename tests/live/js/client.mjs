@@ -52,7 +52,7 @@ async function runWs() {
 async function runApollo() {
   const { ApolloClient, InMemoryCache, gql } = await import('@apollo/client/core/index.js');
   const { GraphQLWsLink } = await import('@apollo/client/link/subscriptions/index.js');
-  const client = new ApolloClient({ link: new GraphQLWsLink(wsClient()), cache: new InMemoryCache() });
+  const client = new ApolloClient({ link: new GraphQLWsLink(wsClient()), cache: new InMemoryCache({ addTypename: false }) });
   client
     .subscribe({ query: gql(options.query), variables: options.variables, fetchPolicy: 'no-cache' })
     .subscribe({
