@@ -16,18 +16,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from opentelemetry import trace
-
 from live import metrics
 from live.bus import Change
 from loaders import Loaders
+from observability import tracing
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
 
     from context import Context
-
-tracer = trace.get_tracer("fleetgraph.live")
 
 Interest = Callable[[frozenset[str]], bool]
 
@@ -68,7 +65,13 @@ class Feed:
                 self.recomputations += 1
                 metrics.RECOMPUTATIONS.inc()
                 self.changed_at, self.resynced = arrived, resync
-                self.span = tracer.start_span("live.recompute", attributes={"live.tags": len(tags)})
+                if self.span is not None:  # the last one yielded nothing (unchanged)
+                    self.span.end()
+                    self.span = None
+                active = tracing.tracer()
+                if active is not None:
+                    attributes = {"live.tags": len(tags), "live.resync": resync}
+                    self.span = active.start_span("live.recompute", attributes=attributes)
                 self.refresh()
                 return Change(tags, resync)
 

@@ -11,6 +11,8 @@ client that (re)connects gets the current state first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -21,9 +23,9 @@ from opentelemetry import trace
 from live import metrics
 from live.feed import Feed
 from live.subscriber import Subscriber
+from observability import tracing
 
 log = logging.getLogger("fleetgraph.live")
-tracer = trace.get_tracer("fleetgraph.live")
 
 Stream = Callable[[Feed], AsyncIterator[Any]]  # runs the subscription, yields its results
 Encode = Callable[[Any], bytes]
@@ -47,7 +49,11 @@ class Group:
         elif self.stateful and self.latest is not None:
             subscriber.offer(self.latest)
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name=f"live group {id(self)}")
+            # A context of its own: the group outlives the request or connection that
+            # started it (its log record, its sampling decision).
+            self._task = asyncio.create_task(
+                self._run(), name=f"live group {id(self)}", context=contextvars.Context()
+            )
 
     def leave(self, subscriber: Subscriber) -> bool:
         """Forget `subscriber`; True when the group has none left (and was stopped)."""
@@ -76,11 +82,15 @@ class Group:
         if feed.recomputations == 0:
             self.stateful = True  # yielded before any change: its current state
         span, feed.span = feed.span, None
-        with tracer.start_as_current_span("live.deliver") as deliver:
+        active = tracing.tracer()
+        parent = None if span is None else trace.set_span_in_context(span)
+        spanning = active.start_as_current_span("live.deliver", parent) if active else None
+        with spanning if spanning is not None else contextlib.nullcontext() as deliver:
             payload = self._encode(result)
             unchanged = payload == self.latest and not feed.resynced
-            deliver.set_attribute("live.subscribers", len(self.subscribers))
-            deliver.set_attribute("live.unchanged", unchanged)
+            if deliver is not None:
+                deliver.set_attribute("live.subscribers", len(self.subscribers))
+                deliver.set_attribute("live.unchanged", unchanged)
             if unchanged:
                 metrics.UNCHANGED.inc()
             else:
