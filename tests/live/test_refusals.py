@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.live.clients import NodeClient
@@ -116,3 +117,13 @@ def test_trusted_mode_runs_only_the_manifest(
         hashed = clients(transport, url, None, variables={"first": 3}, extensions=persisted)
         page = hashed.next_payload()["data"]["leaderboardChanged"]["leaderboard"]["nodes"]
         assert len(page) == 3
+
+
+def test_a_subscription_over_plain_http_is_refused(app: AppProcess) -> None:
+    for method in ("GET", "POST"):
+        if method == "GET":
+            response = httpx.get(f"{app.url}/graphql", params={"query": LEADERBOARD})
+        else:
+            response = httpx.post(f"{app.url}/graphql", json={"query": LEADERBOARD})
+        assert response.status_code == 400
+        assert _codes(response.json()) == ["OPERATION_NOT_SUPPORTED"]
