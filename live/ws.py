@@ -160,12 +160,15 @@ class WebSocketConnection:
 
     async def _forward(self, sid: str, subscription: LiveSubscription) -> None:
         subscriber = subscription.subscriber
-        while (payload := await subscriber.next()) is not None:
-            await self._text(m.next_message(sid, payload))
-        self.forwarders.pop(sid, None)
-        if self.subscriptions.pop(sid, None) is not None:
-            subscription.close()
-            await self._text(m.message("complete", id=sid))
+        try:
+            while (payload := await subscriber.next()) is not None:
+                await self._text(m.next_message(sid, payload))
+            self.forwarders.pop(sid, None)
+            if self.subscriptions.pop(sid, None) is not None:
+                subscription.close()
+                await self._text(m.message("complete", id=sid))
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            pass  # the client left: the connection's own loop ends and cleans up
 
     def _overflowed(self) -> None:
         """A subscriber fell behind: drop the whole connection (its task is cancelled)."""
