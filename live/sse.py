@@ -12,6 +12,7 @@ code), so the client reconnects, and gets the current state first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -86,7 +87,11 @@ async def serve_events(
             raise
         task.uncancel()
         outcome = "dropped"
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        subscription.close()  # now: a stalled client may never take the end below
+        # The end of the body, unless the client is too far behind to take even that
+        # (then the server closes the connection, the response left incomplete).
+        with contextlib.suppress(TimeoutError, OSError):
+            await asyncio.wait_for(_body(send, b"", more=False), 1.0)
     finally:
         subscription.close()
         live.close_connection("sse")
