@@ -47,7 +47,11 @@ class Admission:
         )
 
     def viewer_of(self, request: Request) -> Viewer:
-        header = request.headers.get("authorization")
+        return self.viewer_of_header(request.headers.get("authorization"))
+
+    def viewer_of_header(self, header: str | None) -> Viewer:
+        """The viewer an `Authorization` value names (also sent in a WebSocket's
+        `connection_init`, live/ws.py); raises TokenError."""
         if not header:
             return ANONYMOUS
         scheme, _, token = header.partition(" ")

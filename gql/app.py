@@ -28,6 +28,9 @@ from gql.fast_path import FastPath
 from gql.http import GraphQLApp
 from gql.schema import build_schema
 from limits import BodyReadTimeout, ConcurrencyLimit, DebtGate, RequestSizeLimit
+from live import Live, LiveSettings
+from live.redis_relay import RedisRelay
+from live.transports import LiveTransports
 from loaders import Database
 from loaders.database import create_read_pools
 from loaders.season_calendar import SeasonCalendar
@@ -65,6 +68,7 @@ def pipeline_steps(
     response_cache: ResponseCache | None,
     database: Database,
     calendar: SeasonCalendar,
+    changes: Live | None = None,
 ) -> Steps:
     """The request pipeline's collaborators, once the lifespan opened its resources."""
     admission, schema, settings = graphql.admission, graphql.schema, graphql.settings
@@ -84,6 +88,7 @@ def pipeline_steps(
         contexts=Contexts(database, calendar, admission.documents),
         shaping=Shaping(settings.max_errors, suggestions=settings.introspection_enabled),
         request_timeout=settings.request_timeout_seconds,
+        changes=changes,
     )
 
 
@@ -118,16 +123,27 @@ def create_app(
         app.state.season_calendar = SeasonCalendar(
             app.state.database, settings.season_cache_seconds
         )
-        graphql.start(
-            pipeline_steps(
-                graphql, persisted, response_cache, app.state.database, app.state.season_calendar
-            )
+        steps = pipeline_steps(
+            graphql, persisted, response_cache, app.state.database, app.state.season_calendar, live
         )
+        graphql.start(steps)
+        live.start(steps)
+        relay = None
+        if settings.redis_url:  # live queries' changes between processes
+            relay = app.state.live_relay = RedisRelay(
+                settings.redis_url,
+                live.settings.redis_channel,
+                live.bus,
+                live.settings.redis_retry_seconds,
+            )
+            relay.start()
         tune_garbage_collector()
         try:
             async with telemetry.running():
                 yield
         finally:
+            if relay is not None:
+                await relay.close()
             await graphql.admission.aclose()
             await persisted.close()
             if response_cache is not None:
@@ -137,6 +153,7 @@ def create_app(
             await engine.dispose()
 
     graphql = GraphQLApp(build_schema(), settings)
+    live = Live(LiveSettings(), build_schema())
 
     app = Starlette(
         routes=[
@@ -159,6 +176,13 @@ def create_app(
             telemetry.middleware(),  # outermost: refusals below are logged and counted too
             # Before every limit: a preflight is answered here, costing no points.
             cors_middleware(settings),
+            # Subscriptions (WebSocket, SSE): long-lived, outside the HTTP request caps.
+            Middleware(
+                LiveTransports,
+                live=live,
+                viewer_of=graphql.admission.viewer_of_header,
+                max_body_bytes=settings.max_body_bytes,
+            ),
             # Every response below, the fast path's included (cache hits come compressed).
             *(
                 [Middleware(Compression, minimum_size=settings.compression_min_bytes)]
@@ -184,4 +208,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.live = live
     return app

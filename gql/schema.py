@@ -17,6 +17,7 @@ from gql.types.mutation import Mutation
 from gql.types.query import Query
 from gql.types.safety_event import SafetyEvent
 from gql.types.season import Season
+from gql.types.subscription import Subscription
 from gql.types.trip import Trip
 from gql.types.vehicle import Vehicle
 from limits import MAX_BATCH_OPERATIONS, DocumentPolicy, limit_rules
@@ -31,6 +32,7 @@ def build_schema() -> strawberry.Schema:
     schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Driver, Vehicle, Trip, SafetyEvent, Season],
         # Parsed and validated documents are cached per process (prepared/):
         # a repeated document skips both (validation alone costs milliseconds).

@@ -79,6 +79,8 @@ async def execute(
             results = await steps.guard.run(list(operations), client, headers, run, coerced)
             done(results)
     finally:
+        if context.invalidates and steps.changes is not None:
+            steps.changes.publish(frozenset(context.invalidates))  # before the cache empties it
         if context.invalidates and steps.cache is not None:
             await steps.cache.invalidate_writes(context, steps.request_timeout)
         reads, invalidation = context.reads, context.invalidation  # kept by `close`

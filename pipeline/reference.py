@@ -17,6 +17,11 @@ from context import Context
 from limits import RequestRejected
 from pipeline.request import Operation
 
+SUBSCRIPTIONS = (
+    "Subscriptions are served over WebSocket (graphql-transport-ws) or Server-Sent Events "
+    "(a POST with `Accept: text/event-stream`) at this path."
+)
+
 
 async def execute_reference(
     schema: strawberry.Schema, operation: Operation, context: Context, method: str
@@ -28,12 +33,15 @@ async def execute_reference(
             variable_values=operation.variables,
             context_value=context,
             operation_name=operation.operation_name,
-            allowed_operation_types=OperationType.from_http(method),  # type: ignore[arg-type]
+            # Subscriptions are live/'s (WebSocket, SSE), never a plain HTTP answer.
+            allowed_operation_types=OperationType.from_http(method) - {OperationType.SUBSCRIPTION},  # type: ignore[arg-type]
             operation_extensions=operation.extensions,
         )
     except CannotGetOperationTypeError as exc:
         raise RequestRejected("BAD_REQUEST", exc.as_http_error_reason()) from exc
-    except InvalidOperationTypeError as exc:  # a mutation over GET
+    except InvalidOperationTypeError as exc:  # a mutation over GET, or a subscription
+        if exc.operation_type is OperationType.SUBSCRIPTION:
+            raise RequestRejected("OPERATION_NOT_SUPPORTED", SUBSCRIPTIONS) from exc
         allow = "POST" if method == "GET" else "GET, POST"
         raise RequestRejected(
             "METHOD_NOT_ALLOWED", exc.as_http_error_reason(method), 405, {"Allow": allow}

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from limits import RequestGuard
     from loaders.season_calendar import SeasonCalendar
     from persisted import PersistedDocuments
+    from pipeline.changes import ChangeSink
     from pipeline.request import GraphQLRequest
     from pipeline.response_cache import ResponseCacheStep
     from planner import Planner
@@ -62,3 +63,4 @@ class Steps:
     contexts: Contexts
     shaping: Shaping  # step 6
     request_timeout: float  # a request's deadline, which bounds invalidation's retries
+    changes: ChangeSink | None = None  # live queries (live/): what the writes changed

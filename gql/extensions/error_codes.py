@@ -15,6 +15,7 @@ from typing import Any
 from graphql import GraphQLError
 from opentelemetry import trace
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
 
 from db.faults import SERVICE_UNAVAILABLE, TIMEOUT, fault_code
 from errors import DomainError
@@ -65,3 +66,10 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         if result is not None and result.errors:
             result.errors = [_coded(error) for error in result.errors]
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        # A subscription's results (live/) are sent one by one, long before its
+        # operation ends: each is coded on its way out.
+        if isinstance(result, ExecutionResult) and result.errors:
+            result.errors = [_coded(error) for error in result.errors]
+        yield

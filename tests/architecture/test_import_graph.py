@@ -35,6 +35,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(("cli",)),
     Layer(("seed", "migrations")),  # the demo data; the schema's history
     Layer(("gql",)),  # the schema, the HTTP adapters, the app: wires everything below
+    Layer(("live",)),  # live queries: subscriptions' groups, transports, change fan-out
     Layer(("pipeline",)),  # one request's steps, in order
     Layer(("planner", "resolvers")),  # the two ways an operation's fields are answered
     Layer(("context",)),  # one request's viewer and loaders
