@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import Table
 
-from models import Base, Driver, DriverSeasonStats, SafetyEvent, Season, Trip, Vehicle
+from models import (
+    Base,
+    Driver,
+    DriverSeasonStats,
+    RiskScore,
+    SafetyEvent,
+    Season,
+    Trip,
+    Vehicle,
+)
 
 
 def _table(model: type[Base]) -> Table:
@@ -19,3 +28,4 @@ trips = _table(Trip)
 safety_events = _table(SafetyEvent)
 seasons = _table(Season)
 driver_season_stats = _table(DriverSeasonStats)
+risk_scores = _table(RiskScore)
