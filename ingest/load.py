@@ -20,6 +20,7 @@ from cache import tags
 from ingest import season_sums, staging
 from ingest.rows import Rejection, TripRow
 from writes import Code
+from writes.risk import refresh_risk_scores
 from writes.tables import drivers, safety_events
 
 CHUNK = 5_000  # ids per IN list (SQLite allows 32,766 parameters per statement)
@@ -46,6 +47,7 @@ class Written:
     driver_ids: set[int] = field(default_factory=set)
     season_ids: set[int] = field(default_factory=set)
     trip_ids: list[int] = field(default_factory=list)
+    risk_changed: set[int] = field(default_factory=set)  # drivers whose risk score moved
 
     def tags(self) -> set[str]:
         """What the batch changed, as recordTrip names it per trip (cache/tags.py)."""
@@ -53,11 +55,10 @@ class Written:
             return set()
         changed = {tags.entity("Driver", pk) for pk in self.driver_ids}
         changed |= {tags.entity("Trip", pk) for pk in self.trip_ids}
-        return (
-            changed
-            | {"Driver", tags.TRIP_LIST, tags.FLEET_SUMMARY}
-            | (tags.season_leaderboards(self.season_ids))
-        )
+        changed |= {"Driver", tags.TRIP_LIST, tags.FLEET_SUMMARY}
+        if self.risk_changed:  # the risk filter of driver lists
+            changed.add(tags.DRIVER_LIST)
+        return changed | tags.season_leaderboards(self.season_ids)
 
 
 def _chunks(values: Sequence[object]) -> Iterator[Sequence[object]]:
@@ -128,6 +129,7 @@ async def write(conn: AsyncConnection, rows: Sequence[TripRow]) -> Written:
     found = season_sums.sums(new, await season_sums.windows(conn))
     await season_sums.add(conn, found)
     written.season_ids = {season_id for season_id, _ in found}
+    written.risk_changed = await refresh_risk_scores(conn, written.driver_ids)
     return written
 
 

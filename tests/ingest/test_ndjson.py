@@ -11,6 +11,7 @@ from models import ImportStatus
 from tests.ingest.files import drivers, season_start, trips, write_ndjson
 from tests.ingest.run import run_import
 from tests.mutations.database import assert_stats_exact, rows, scalar, table_counts
+from tests.risk.recompute import expected_scores, mismatches, stored_scores
 
 
 async def test_a_file_goes_in_whole_with_its_events_and_exact_aggregates(
@@ -49,6 +50,9 @@ async def test_a_file_goes_in_whole_with_its_events_and_exact_aggregates(
     assert stored[0].distance_km == made[0]["distanceKm"] and stored[0].events == 3
     assert stored[0].vehicle_id is not None  # the driver's vehicle, as recordTrip does
     await assert_stats_exact(engine)
+    async with engine.connect() as conn:
+        expected, stored_risk = await expected_scores(conn), await stored_scores(conn)
+    assert mismatches(expected, stored_risk, {driver.id for driver in people}) == {}
 
 
 async def test_the_same_file_twice_imports_nothing_the_second_time(
