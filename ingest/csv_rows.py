@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ingest import fields
 from ingest.rows import FormatError, Rejection, RowCode, TripRow
@@ -49,8 +49,14 @@ def _records(
     stream: BinaryIO, names: dict[str, str], required: set[str], what: str
 ) -> Iterator[tuple[int, dict[str, str] | str]]:
     """(line, cells by canonical name) per record, or (line, why it is malformed)."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
+    # Closing the text layer closes the stream under it: done with the file either way.
+    with io.TextIOWrapper(stream, encoding="utf-8-sig", newline="") as text:
+        yield from _parse(csv.reader(text), names, required, what)
+
+
+def _parse(
+    reader: Any, names: dict[str, str], required: set[str], what: str
+) -> Iterator[tuple[int, dict[str, str] | str]]:
     try:
         header = next(reader, None)
     except (UnicodeDecodeError, csv.Error):
