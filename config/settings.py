@@ -248,6 +248,9 @@ class Settings(BaseSettings):
     import_batch_pause_seconds: float = Field(
         default=0.0, ge=0, le=60, description="A pause between batches, to throttle an import."
     )
+    import_upload_max_bytes: int = Field(
+        default=1 << 30, ge=1_000, description="Largest upload (multipart request) accepted."
+    )
     import_spool_dir: Path = Field(
         default=Path("var/imports"), description="Where the server keeps uploaded files."
     )

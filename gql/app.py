@@ -26,8 +26,10 @@ from db.statements import count_statements
 from gql import graphiql
 from gql.fast_path import FastPath
 from gql.http import GraphQLApp
+from gql.import_workers import import_workers
 from gql.schema import build_schema
-from limits import BodyReadTimeout, ConcurrencyLimit, DebtGate, RequestSizeLimit
+from gql.upload_limit import BodyLimitByKind
+from limits import BodyReadTimeout, ConcurrencyLimit, DebtGate
 from loaders import Database
 from loaders.database import create_read_pools
 from loaders.season_calendar import SeasonCalendar
@@ -125,7 +127,7 @@ def create_app(
         )
         tune_garbage_collector()
         try:
-            async with telemetry.running():
+            async with telemetry.running(), import_workers(settings, response_cache):
                 yield
         finally:
             await graphql.admission.aclose()
@@ -143,9 +145,10 @@ def create_app(
             # Every method reaches the general route, so even a 405 is a GraphQL-shaped JSON body.
             Route(
                 "/graphql",
-                RequestSizeLimit(
+                BodyLimitByKind(
                     graphql,
                     max_body_bytes=settings.max_body_bytes,
+                    max_upload_bytes=settings.import_upload_max_bytes,
                     max_url_bytes=settings.max_url_bytes,
                 ),
             ),
