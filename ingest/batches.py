@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ingest import csv_rows, ndjson
+from ingest import csv_rows, fields, ndjson
 from ingest.rows import Batch, FormatError, Rejection, TripRow
 from ingest.source import STREAM_ERRORS, open_stream
 from models import ImportFormat
@@ -29,12 +29,14 @@ class Reader:
         except (OSError, ValueError):
             return 0
 
-    def next_batch(self, size: int) -> Batch | None:
+    def next_batch(self, size: int, *, check: bool = True) -> Batch | None:
         """Blocking (run it in a thread); None after the last row. `FormatError`
-        when the file turns out not to be the format, or cannot be read on."""
+        when the file turns out not to be the format, or cannot be read on.
+        `check`: trips are also checked against the trip rules (fields.checked)."""
         batch = Batch()
         try:
-            for row in self._rows:
+            for found in self._rows:
+                row = fields.checked(found) if check and isinstance(found, TripRow) else found
                 if isinstance(row, TripRow):
                     batch.trips.append(row)
                 else:

@@ -92,6 +92,7 @@ async def _import(
 ) -> None:
     format = ImportFormat(job.format)
     reader = await asyncio.to_thread(Reader, Path(job.path), format, progress.lines_done)
+    upcoming: asyncio.Future[Batch | None] | None = None
     try:
         async with engine.connect() as conn:
             await staging.create(conn)
@@ -102,7 +103,12 @@ async def _import(
                 if first:  # counted once, with the first batch
                     progress.rejected += staged.rejected - len(staged.first_rejections)
                     progress.reject(staged.first_rejections)
-            while batch := await asyncio.to_thread(reader.next_batch, options.batch_rows):
+            # A CSV's trips are checked once their events are attached (in `_commit`).
+            check = job.events_path is None
+            # The next batch is read (in its thread) while this one is written.
+            upcoming = _read(reader, options.batch_rows, check)
+            while batch := await upcoming:
+                upcoming = _read(reader, options.batch_rows, check)
                 first = False
                 tags = await _commit(conn, lease, progress, batch, events=job.events_path)
                 await invalidate(tags)
@@ -115,7 +121,14 @@ async def _import(
                 await staging.clear(conn, staging.staged_events)
                 await conn.commit()
     finally:
+        if upcoming is not None and not upcoming.done():
+            with contextlib.suppress(Exception):
+                await upcoming  # its thread cannot be stopped: let it finish, then close
         reader.close()
+
+
+def _read(reader: Reader, size: int, check: bool) -> asyncio.Future[Batch | None]:
+    return asyncio.ensure_future(asyncio.to_thread(reader.next_batch, size, check=check))
 
 
 async def _commit(
@@ -123,17 +136,16 @@ async def _commit(
 ) -> set[str]:
     """One batch, one transaction; the cache tags of what it changed."""
     async with conn.begin():
-        trips: list[TripRow] = batch.trips
-        if events is not None:
-            trips = await csv_events.attach(conn, trips)
         rejected = list(batch.rejected)
-        valid: list[TripRow] = []
-        for row in trips:
-            found = fields.checked(row)
-            if isinstance(found, TripRow):
-                valid.append(found)
-            else:
-                rejected.append(found)
+        valid: list[TripRow] = batch.trips
+        if events is not None:
+            valid = []
+            for row in await csv_events.attach(conn, batch.trips):
+                found = fields.checked(row)
+                if isinstance(found, TripRow):
+                    valid.append(found)
+                else:
+                    rejected.append(found)
         written = await load.write(conn, valid)
         rejected += written.rejected
         rejected.sort(key=lambda r: r.line)
