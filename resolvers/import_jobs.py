@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from context import Context
-from errors import Forbidden, InvalidId, Unauthenticated
+from errors import Forbidden, InvalidArgument, InvalidId, Unauthenticated
 from errors.domain import echo
 from ingest import history, jobs, spool
 from models import ImportFormat, ImportStatus
@@ -72,6 +72,12 @@ async def import_trips(
 ) -> Row[Any] | Problem:
     """The new QUEUED job (a worker takes it from there), or why none was made."""
     require_admin(context)
+    for given, argument in ((upload, "file"), (events, "events")):
+        if given is not None and not callable(getattr(given, "read", None)):
+            raise InvalidArgument(
+                f"`{argument}` must be a file part of a multipart request "
+                "(the GraphQL multipart request spec)"
+            )
     name = str(getattr(upload, "filename", None) or "upload")
     if format is None:
         lower = name.lower().removesuffix(".gz")

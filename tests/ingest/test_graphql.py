@@ -247,3 +247,13 @@ async def test_a_cached_leaderboard_changes_after_an_import(
     values = {n["driver"]["id"]: n["value"] for n in after["data"]["leaderboard"]["nodes"]}
     driver = encode_id("Driver", people[0].id)
     assert values[driver] == before.get(driver, 0) + 4
+
+
+async def test_a_file_that_is_not_an_upload_is_refused(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    before = await scalar(engine, "SELECT COUNT(*) FROM import_jobs")
+    body = await _query(client, IMPORT_TRIPS, file="trips.ndjson")
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert "multipart" in body["errors"][0]["message"]
+    assert await scalar(engine, "SELECT COUNT(*) FROM import_jobs") == before
