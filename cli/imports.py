@@ -200,6 +200,7 @@ async def _run_worker(settings: Settings, *, once: bool) -> None:
         max_attempts=settings.import_max_attempts,
         poll_seconds=settings.import_poll_seconds,
         invalidate=invalidate,
+        spool_dir=settings.import_spool_dir,
     )
     try:
         if once:

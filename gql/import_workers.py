@@ -44,6 +44,7 @@ async def import_workers(settings: Settings, cache: ResponseCache | None) -> Asy
                 max_attempts=settings.import_max_attempts,
                 poll_seconds=settings.import_poll_seconds,
                 invalidate=invalidate,
+                spool_dir=settings.import_spool_dir,
             ).run_forever()
         )
         for _ in range(settings.import_workers)

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import uuid
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Row, update
@@ -40,12 +41,14 @@ class Worker:
         max_attempts: int,
         poll_seconds: float,
         invalidate: runner.Invalidate = runner._nothing,
+        spool_dir: Path | None = None,
     ) -> None:
         self.engine = engine
         self.options = options
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
         self.invalidate = invalidate
+        self.spool_dir = spool_dir  # uploads kept there are deleted once their job ended
         self.token = worker_token()
 
     async def run_once(self) -> Row[Any] | None:
@@ -71,9 +74,19 @@ class Worker:
         except Exception as exc:  # an unexpected failure ends this job, not the worker
             logger.exception("import job %s failed", job.id)
             await jobs.finish(self.engine, lease, ImportStatus.FAILED, f"internal error: {exc!r}")
+            self._forget_uploads(job)
             return job
         logger.info("import job %s: %s", job.id, status)
+        self._forget_uploads(job)
         return job
+
+    def _forget_uploads(self, job: Row[Any]) -> None:
+        if self.spool_dir is None:
+            return
+        spool = self.spool_dir.resolve()
+        for name in (job.path, job.events_path):
+            if name is not None and Path(name).parent == spool:
+                Path(name).unlink(missing_ok=True)
 
     async def run_forever(self) -> None:
         while True:

@@ -72,7 +72,12 @@ def _headers(role: str | None) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def spool(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("spool")
+
+
+@pytest.fixture(scope="module")
+def server(db_url: str, spool: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     directory = tmp_path_factory.mktemp("serve")
     port = spare_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMPORT_", "REDIS_"))}
@@ -85,7 +90,7 @@ def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
         LOG_REQUESTS="false",
         IMPORT_POLL_SECONDS="0.1",
         IMPORT_BATCH_ROWS="10",
-        IMPORT_SPOOL_DIR=str(directory / "spool"),
+        IMPORT_SPOOL_DIR=str(spool),
     )
     log = directory / "serve.log"
     with log.open("wb") as output:
@@ -164,7 +169,7 @@ def _ndjson(made: list[Json]) -> bytes:
 
 
 async def test_an_upload_becomes_a_job_that_runs_in_the_background(
-    client: httpx.AsyncClient, engine: AsyncEngine
+    client: httpx.AsyncClient, engine: AsyncEngine, spool: Path
 ) -> None:
     made = trips(await drivers(engine), await season_start(engine), 35)
     body = _ndjson(made) + b"{broken\n"
@@ -181,6 +186,11 @@ async def test_an_upload_becomes_a_job_that_runs_in_the_background(
         {"line": 36, "code": "MALFORMED", "message": "not valid JSON (or not UTF-8)", "field": None}
     ]
     assert job["startedAt"] and job["finishedAt"] and job["attempts"] == 1
+    # The upload is deleted once its job ended (just after the job says so).
+    deadline = time.monotonic() + 10
+    while await asyncio.to_thread(os.listdir, spool):
+        assert time.monotonic() < deadline, os.listdir(spool)
+        await asyncio.sleep(0.05)
     imported = await scalar(
         engine, "SELECT COUNT(*) FROM trips WHERE external_id = :key", key=made[-1]["externalId"]
     )
