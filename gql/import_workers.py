@@ -1,8 +1,8 @@
 """The import workers a server process runs next to the API (IMPORT_WORKERS).
 
 They share the job table with every other process and host, use an engine
-of their own (IMPORT_POOL_SIZE connections, apart from the pools that serve
-reads), and invalidate this process's response cache after each batch (with
+of their own each (IMPORT_POOL_SIZE connections, apart from the pools that
+serve reads), and invalidate this process's response cache after each batch (with
 Redis, the cache every process shares). Stopping the server hands a running
 job back to the queue at once.
 """
@@ -25,7 +25,11 @@ async def import_workers(settings: Settings, cache: ResponseCache | None) -> Asy
     if settings.import_workers == 0:
         yield
         return
-    engine = create_engine(settings.database_url, pool_size=settings.import_pool_size)
+    # An engine per worker: a running job holds one connection, its heartbeats another.
+    engines = [
+        create_engine(settings.database_url, pool_size=settings.import_pool_size)
+        for _ in range(settings.import_workers)
+    ]
 
     async def invalidate(tags: set[str]) -> None:
         if cache is not None:
@@ -47,7 +51,7 @@ async def import_workers(settings: Settings, cache: ResponseCache | None) -> Asy
                 spool_dir=settings.import_spool_dir,
             ).run_forever()
         )
-        for _ in range(settings.import_workers)
+        for engine in engines
     ]
     try:
         yield
@@ -57,4 +61,5 @@ async def import_workers(settings: Settings, cache: ResponseCache | None) -> Asy
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await engine.dispose()
+        for engine in engines:
+            await engine.dispose()

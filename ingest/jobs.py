@@ -115,6 +115,10 @@ async def claim(
     workers died `max_attempts` times are marked FAILED on the way."""
     stale = now() - timedelta(seconds=lease_seconds)
     lapsed = and_(jobs.c.status == ImportStatus.RUNNING, jobs.c.heartbeat_at < stale)
+    waiting = or_(jobs.c.status == ImportStatus.QUEUED, lapsed)
+    async with engine.connect() as conn:  # idle polls read only (SQLite's writer stays free)
+        if (await conn.execute(select(jobs.c.id).where(waiting).limit(1))).first() is None:
+            return None
     async with engine.begin() as conn:
         await conn.execute(
             update(jobs)
@@ -128,7 +132,7 @@ async def claim(
         )
         candidate = (
             select(jobs.c.id)
-            .where(or_(jobs.c.status == ImportStatus.QUEUED, lapsed))
+            .where(waiting)
             .order_by(jobs.c.id)
             .limit(1)
             .with_for_update(skip_locked=True)
