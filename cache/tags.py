@@ -66,19 +66,34 @@ def season_leaderboards(season_pks: Iterable[int]) -> set[str]:
     return {leaderboard(pk) for pk in season_pks} | {LEADERBOARD_UNKNOWN_SEASON}
 
 
-def recorded_trip(trip_pk: int, driver_pk: int, season_pks: Iterable[int]) -> set[str]:
-    # The driver's trips, stats and rank (under the driver), every list of trips,
-    # the leaderboards of the trip's seasons and the fleet totals; `Trip:pk` for a
-    # cached null `trip(id)`.
-    return {
+def recorded_trip(
+    trip_pk: int, driver_pk: int, season_pks: Iterable[int], *, risk_changed: bool = False
+) -> set[str]:
+    # The driver's trips, stats, rank and risk score (under the driver), every list
+    # of trips, the leaderboards of the trip's seasons and the fleet totals (its
+    # risk distribution and average too); `Trip:pk` for a cached null `trip(id)`.
+    tags = {
         entity("Driver", driver_pk),
         "Driver",
         entity("Trip", trip_pk),
         TRIP_LIST,
         FLEET_SUMMARY,
     } | season_leaderboards(season_pks)
+    if risk_changed:
+        tags |= risk_score_changed()
+    return tags
 
 
-def deleted_trip(trip_pk: int, driver_pk: int, season_pks: Iterable[int]) -> set[str]:
+def risk_score_changed() -> set[str]:
+    # Lists of drivers ordered by risk score or filtered by risk level change
+    # membership and order with any driver's score, in the page or not; the fleet's
+    # average and distribution change too.
+    return {DRIVER_LIST, FLEET_SUMMARY}
+
+
+def deleted_trip(
+    trip_pk: int, driver_pk: int, season_pks: Iterable[int], *, risk_changed: bool = False
+) -> set[str]:
     # Its safety events go with it; their ids are not read by the write.
-    return recorded_trip(trip_pk, driver_pk, season_pks) | {"Trip", "SafetyEvent"}
+    tags = recorded_trip(trip_pk, driver_pk, season_pks, risk_changed=risk_changed)
+    return tags | {"Trip", "SafetyEvent"}

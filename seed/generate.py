@@ -139,9 +139,11 @@ class RowGenerator(Generic[T]):
         plate, vin = f"FG-{driver_id:07d}", f"1FGDM{vehicle_id:012d}"  # 17 characters
         batch.vehicles.append((vehicle_id, driver_id, make, model, year, plate, vin))
 
-        # History: 1..4 strictly increasing instants in [first season start, anchor).
-        history = sorted(rng.sample(range(self.first_s, self.anchor_s), 1 + int(rand() * 4)))
-        score = 0.0
+        # History: 0..3 strictly increasing instants in [first season start, anchor - 1 s),
+        # illustrative scores; the latest row, at anchor - 1 s, is the risk model's,
+        # computed from the loaded trips by the database (seed/run.py, writes/risk.py).
+        earlier = int(rand() * 4)
+        history = sorted(rng.sample(range(self.first_s, self.anchor_s - 1), earlier))
         for computed_s in history:
             score = _clamp_score(q * 100.0 + rng.gauss(0.0, 8.0))
             batch.risk_scores.append(
@@ -163,8 +165,8 @@ class RowGenerator(Generic[T]):
                 region,
                 created,
                 created,
-                score,  # the latest history row's, as the model requires
-                RiskLevel.for_score(score).value,
+                None,  # set with the model's row (seed/run.py)
+                None,
             )
         )
 

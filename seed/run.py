@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace as replace_fields
+from datetime import timedelta
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, make_url
@@ -33,6 +34,7 @@ from seed.postgres import POSTGRES_ERRORS, PostgresLoader
 from seed.seasons import quarterly_seasons
 from seed.sqlite import SqliteLoader
 from seed.summary import SeedSummary
+from writes.risk import score_drivers
 
 SEASON_COLUMNS = ("id", "name", "starts_at", "ends_at")
 # Trips per batch: big enough that per-COPY overhead vanishes, small enough
@@ -183,12 +185,15 @@ async def _seed_in_transaction(
                 bar.update(len(batch.trips))
         stats = await rebuild_driver_season_stats(conn)
         await loader.finish()
+        # After `finish`: the history rows take ids after the generated ones.
+        # The risk model's row is the latest: the generated ones are before it.
+        scored = await score_drivers(conn, None, anchor - timedelta(seconds=1))
     return SeedSummary(
         drivers=plan.drivers,
         vehicles=plan.drivers,
         trips=generator.next_trip_id - 1,
         safety_events=generator.next_event_id - 1,
-        risk_scores=generator.next_risk_id - 1,
+        risk_scores=generator.next_risk_id - 1 + len(scored),
         seasons=len(seasons),
         driver_season_stats=stats,
         seconds=0.0,

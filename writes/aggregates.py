@@ -4,8 +4,9 @@ A trip counts in every season whose [starts_at, ends_at) holds its
 `started_at` (the definition the seed's rebuild uses too; seasons normally
 do not overlap, so that is one season or none). Adding is one atomic
 INSERT ... ON CONFLICT DO UPDATE that adds to the sums and recomputes the
-derived metrics from the new sums, so concurrent writers for the same
-driver never lose an update: the database serializes them on the row.
+derived metrics from the new sums (rendered from these definitions by
+writes/trip_statements.py), so concurrent writers for the same driver never
+lose an update: the database serializes them on the row.
 Removing subtracts the same amounts in one UPDATE and deletes the row once
 it counts no trip.
 """
@@ -57,7 +58,7 @@ class TripShare:
         }
 
 
-def _derived(sums: dict[str, Any]) -> dict[str, Any]:
+def derived_metrics(sums: dict[str, Any]) -> dict[str, Any]:
     """The metric columns from sums: Python values or SQL expressions alike."""
     return {
         "safety_score": sums["score_distance"] / sums["distance_km"],
@@ -78,35 +79,35 @@ def _insert(conn: AsyncConnection) -> Any:
 async def add_trip(
     conn: AsyncConnection, driver_id: int, started_at: datetime, share: TripShare
 ) -> list[int]:
-    """Add the trip to its driver's sums; the seasons whose sums it changed."""
+    """Add the trip to its driver's sums, one statement per season; the seasons whose
+    sums it changed. recordTrip does the same inside its insert (writes/trip_insert.py)."""
     sums = share.sums()
     season_ids = await seasons_holding(conn, started_at)
     for season_id in season_ids:
         statement = _insert(conn).values(
-            season_id=season_id, driver_id=driver_id, **sums, **_derived(sums)
+            season_id=season_id, driver_id=driver_id, **sums, **derived_metrics(sums)
         )
         new: dict[str, Any] = {name: stats.c[name] + statement.excluded[name] for name in SUMS}
         await conn.execute(
             statement.on_conflict_do_update(
                 index_elements=[stats.c.season_id, stats.c.driver_id],
-                set_={**new, **_derived(new)},
+                set_={**new, **derived_metrics(new)},
             )
         )
     return season_ids
 
 
 async def remove_trip(
-    conn: AsyncConnection, driver_id: int, started_at: datetime, share: TripShare
-) -> list[int]:
-    """Take the trip out of its driver's sums; the seasons whose sums it changed."""
+    conn: AsyncConnection, driver_id: int, season_ids: Iterable[int], share: TripShare
+) -> None:
+    """Take the trip out of its driver's sums in the seasons holding its start."""
     sums = share.sums()
-    season_ids = await seasons_holding(conn, started_at)
     for season_id in season_ids:
         key = and_(stats.c.season_id == season_id, stats.c.driver_id == driver_id)
         left: dict[str, Any] = {name: stats.c[name] - sums[name] for name in SUMS}
         remains: ColumnElement[bool] = left["trips"] > 0
         derived = {
-            name: case((remains, value), else_=0.0) for name, value in _derived(left).items()
+            name: case((remains, value), else_=0.0) for name, value in derived_metrics(left).items()
         }
         statement = update(stats).where(key).values(**left, **derived).returning(stats.c.trips)
         trips_left = (await conn.execute(statement)).scalar()
@@ -114,4 +115,3 @@ async def remove_trip(
             logger.warning("no stats row for driver %s in season %s", driver_id, season_id)
         elif trips_left == 0:
             await conn.execute(delete(stats).where(key, stats.c.trips == 0))
-    return season_ids

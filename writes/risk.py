@@ -12,6 +12,11 @@ taken before the computation, whose statement therefore sees every trip
 committed before it (READ COMMITTED takes a snapshot per statement): the last
 writer to commit leaves the score of all the trips. SQLite runs one writer at
 a time.
+
+Lock order: a write takes its trips' and aggregates' row locks first and the
+drivers' last, here, in id order. recordTrip and deleteTrip keep to it, and
+so does a bulk import that calls this after writing its batch: none of them
+waits for a driver row while holding one another is waiting for.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import json
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from sqlalchemy import Integer, bindparam, insert, text
+from sqlalchemy import Integer, TextClause, bindparam, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -36,45 +41,40 @@ async def refresh_risk_scores(conn: AsyncConnection, driver_ids: Collection[int]
     return await score_drivers(conn, driver_ids)
 
 
+def _postgres_refresh(every: bool) -> TextClause:
+    ids = [] if every else [bindparam("ids", type_=ARRAY(Integer))]
+    computed_at = bindparam("computed_at", type_=UTCDateTime())
+    return text(risk_sql.postgres_refresh(every=every)).bindparams(computed_at, *ids)
+
+
+# Built once: the texts are constant, so each is compiled (and prepared) once.
+_POSTGRES_LOCK = text(risk_sql.POSTGRES_LOCK).bindparams(bindparam("ids", type_=ARRAY(Integer)))
+_POSTGRES_REFRESH = {every: _postgres_refresh(every) for every in (False, True)}
+_SQLITE_UPDATE = {every: text(risk_sql.sqlite_update(every=every)) for every in (False, True)}
+
+
 async def score_drivers(
-    conn: AsyncConnection,
-    driver_ids: Collection[int] | None,
-    computed_at: datetime | None = None,
-    *,
-    locked: bool = False,
+    conn: AsyncConnection, driver_ids: Collection[int] | None, computed_at: datetime | None = None
 ) -> set[int]:
     """`refresh_risk_scores` for `driver_ids` (None: every driver, for the seed,
-    which holds the whole database), stamped `computed_at` (None: the database's
-    clock, read after the lock). `locked`: the caller already holds the drivers'
-    row locks (recordTrip takes it in its first statement)."""
+    which holds the whole database: no lock), stamped `computed_at` (None: the
+    database's clock, read after the lock)."""
     every = driver_ids is None
     ids = sorted(driver_ids or ())
     if conn.dialect.name == "postgresql":
-        if not every and not locked:
-            lock = text(risk_sql.POSTGRES_LOCK).bindparams(bindparam("ids", type_=ARRAY(Integer)))
-            await conn.execute(lock, {"ids": ids})
-        return await _postgres(conn, ids, every, computed_at)
+        params: dict[str, object] = {"computed_at": computed_at}
+        if not every:
+            await conn.execute(_POSTGRES_LOCK, {"ids": ids})
+            params["ids"] = ids
+        return set((await conn.execute(_POSTGRES_REFRESH[every], params)).scalars())
     return await _sqlite(conn, ids, every, computed_at)
-
-
-async def _postgres(
-    conn: AsyncConnection, ids: list[int], every: bool, computed_at: datetime | None
-) -> set[int]:
-    statement = text(risk_sql.postgres_refresh(every=every)).bindparams(
-        bindparam("computed_at", type_=UTCDateTime()),
-        *([] if every else [bindparam("ids", type_=ARRAY(Integer))]),
-    )
-    params: dict[str, object] = {"computed_at": computed_at}
-    if not every:
-        params["ids"] = ids
-    return set((await conn.execute(statement, params)).scalars())
 
 
 async def _sqlite(
     conn: AsyncConnection, ids: list[int], every: bool, computed_at: datetime | None
 ) -> set[int]:
     params = {} if every else {"ids": json.dumps(ids)}
-    changed = (await conn.execute(text(risk_sql.sqlite_update(every=every)), params)).all()
+    changed = (await conn.execute(_SQLITE_UPDATE[every], params)).all()
     if not changed:
         return set()
     # One writer at a time on SQLite: the process clock orders the history.

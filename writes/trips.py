@@ -21,15 +21,17 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from writes.aggregates import TripShare, add_trip, remove_trip, seasons_holding
+from writes.aggregates import TripShare, remove_trip, seasons_holding
 from writes.errors import Code, Problem, Rejected, reject_any
-from writes.tables import drivers, safety_events, trips, vehicles
+from writes.risk import refresh_risk_scores
+from writes.tables import safety_events, trips
 from writes.transaction import transaction
 from writes.trip_input import TripSpec
+from writes.trip_insert import insert_trip
+from writes.trip_removal import remove_trip_row
 
 NO_DRIVER = Problem(("driverId",), "no driver has this id", Code.NOT_FOUND)
 NO_TRIP = Problem((), "no trip has this id", Code.NOT_FOUND)
@@ -51,71 +53,34 @@ class TripWrite:
     """A trip written or deleted, and the seasons whose aggregates that changed.
 
     `replayed`: the trip was recorded earlier under the same key and nothing was
-    written now (`season_ids` are still the seasons that trip counts in)."""
+    written now (`season_ids` are still the seasons that trip counts in).
+    `risk_changed`: the driver's risk score or level changed (writes/risk.py)."""
 
     row: Row[Any]
     season_ids: tuple[int, ...]
     replayed: bool = False
+    risk_changed: bool = False
 
 
 async def record_trip(engine: AsyncEngine, driver_id: int, spec: TripSpec) -> TripWrite:
     """The new trip, driven in the driver's current vehicle, or the one recorded
     earlier with the same `external_id` and input; `Rejected` when the trip breaks
-    a rule, the driver does not exist, or the key names a different trip."""
+    a rule, the driver does not exist, or the key names a different trip.
+
+    The insert comes first and finds a taken key by its conflict: a new trip (the
+    common case) costs no look-up, a repeat one more read (writes/trip_insert.py)."""
     reject_any(spec.problems())
     async with transaction(engine) as conn:
-        found = select(drivers.c.id).where(drivers.c.id == driver_id)
-        if (await conn.execute(found)).first() is None:
+        inserted = await insert_trip(conn, driver_id, spec)
+        if not inserted.driver_found:
             raise Rejected([NO_DRIVER])
-        if spec.external_id is not None:
+        if inserted.row is None:  # the driver has a trip with this key, committed
             earlier = await _recorded(conn, driver_id, spec)
-            if earlier is not None:
-                return earlier
-        vehicle = select(vehicles.c.id).where(vehicles.c.driver_id == driver_id)
-        values = {
-            "driver_id": driver_id,
-            "vehicle_id": (await conn.execute(vehicle)).scalar(),
-            "started_at": spec.started_at,
-            "ended_at": spec.ended_at,
-            "distance_km": spec.distance_km,
-            "duration_s": spec.duration_s,
-            "safety_score": spec.safety_score,
-            "external_id": spec.external_id,
-        }
-        row = (await conn.execute(_insert_trip(conn, values, spec.external_id))).first()
-        if row is None:  # a concurrent request with this key committed its trip first
-            earlier = await _recorded(conn, driver_id, spec)
-            if earlier is None:
+            if earlier is None:  # ... and deleted since
                 raise Rejected([KEY_RACE_LOST])
             return earlier
-        if spec.events:
-            events = [
-                {
-                    "trip_id": row.id,
-                    "kind": e.kind.value,
-                    "severity": e.severity,
-                    "occurred_at": e.occurred_at,
-                }
-                for e in spec.events
-            ]
-            await conn.execute(insert(safety_events), events)
-        kinds = (event.kind.value for event in spec.events)
-        share = TripShare.of(spec.distance_km, spec.safety_score, kinds)
-        season_ids = await add_trip(conn, driver_id, spec.started_at, share)
-    return TripWrite(row, tuple(season_ids))
-
-
-def _insert_trip(conn: AsyncConnection, values: dict[str, Any], external_id: str | None) -> Any:
-    """INSERT ... RETURNING the row; with a key, one that inserts nothing (and
-    returns no row) when the driver has a trip with that key, committed meanwhile
-    by a concurrent request: the unique index makes this one wait for it."""
-    if external_id is None:
-        return insert(trips).values(values).returning(trips)
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(trips).values(values)
-    return statement.on_conflict_do_nothing(
-        index_elements=[trips.c.driver_id, trips.c.external_id]
-    ).returning(trips)
+        changed = await refresh_risk_scores(conn, [driver_id])
+    return TripWrite(inserted.row, inserted.season_ids, risk_changed=bool(changed))
 
 
 async def _recorded(conn: AsyncConnection, driver_id: int, spec: TripSpec) -> TripWrite | None:
@@ -151,15 +116,11 @@ def _same_trip(row: Row[Any], events: Sequence[Any], spec: TripSpec) -> bool:
 async def delete_trip(engine: AsyncEngine, trip_id: int) -> TripWrite:
     """The deleted trip (its events go with it); `Rejected` when missing."""
     async with transaction(engine) as conn:
-        # Read the events before the cascade removes them; a trip's events are
-        # written with it and never change, and the DELETE below decides which
-        # of two concurrent deletes wins.
-        kinds = select(safety_events.c.kind).where(safety_events.c.trip_id == trip_id)
-        event_kinds = list((await conn.execute(kinds)).scalars())
-        statement = delete(trips).where(trips.c.id == trip_id).returning(trips)
-        row = (await conn.execute(statement)).first()
-        if row is None:
+        removed = await remove_trip_row(conn, trip_id)
+        if removed is None:
             raise Rejected([NO_TRIP])
-        share = TripShare.of(row.distance_km, row.safety_score, event_kinds)
-        season_ids = await remove_trip(conn, row.driver_id, row.started_at, share)
-    return TripWrite(row, tuple(season_ids))
+        row = removed.row
+        share = TripShare.of(row.distance_km, row.safety_score, removed.event_kinds)
+        await remove_trip(conn, row.driver_id, removed.season_ids, share)
+        risk_changed = bool(await refresh_risk_scores(conn, [row.driver_id]))
+    return TripWrite(row, removed.season_ids, risk_changed=risk_changed)

@@ -23,7 +23,11 @@ async def record_trip(context: Context, driver_id: str, spec: writes.TripSpec) -
     # A repeat (same externalId and input) wrote nothing, but invalidates again all
     # the same: the first request may have committed and then failed to invalidate
     # (or been cut off before it could), and its retry is what repairs the cache.
-    context.invalidates |= tags.recorded_trip(written.row.id, pk, written.season_ids)
+    # A repeat cannot tell whether the first changed the risk score: it says so.
+    risk_changed = written.risk_changed or written.replayed
+    context.invalidates |= tags.recorded_trip(
+        written.row.id, pk, written.season_ids, risk_changed=risk_changed
+    )
     return Outcome(written.row)
 
 
@@ -36,6 +40,8 @@ async def delete_trip(context: Context, global_id: str) -> Outcome[str]:
     deleted = await run_write(context, writes.delete_trip(context.db.engine, pk), "id")
     if deleted.value is None:
         return Outcome(problems=deleted.problems)
-    row = deleted.value.row
-    context.invalidates |= tags.deleted_trip(row.id, row.driver_id, deleted.value.season_ids)
+    row, season_ids = deleted.value.row, deleted.value.season_ids
+    context.invalidates |= tags.deleted_trip(
+        row.id, row.driver_id, season_ids, risk_changed=deleted.value.risk_changed
+    )
     return Outcome(encode_id("Trip", row.id))

@@ -11,6 +11,7 @@ from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.base import UTCDateTime
+from tests.risk.recompute import expected_scores, mismatches, stored_scores
 
 TABLES = (
     "seasons",
@@ -105,3 +106,18 @@ def assert_same_stats(actual: Stats, expected: Stats) -> None:
 
 async def assert_stats_exact(engine: AsyncEngine) -> None:
     assert_same_stats(await stored_stats(engine), await recomputed_stats(engine))
+
+
+async def assert_risk_exact(engine: AsyncEngine) -> None:
+    """Every driver's risk score, level and latest history row are the risk model's
+    answer recomputed from trips and safety_events (tests/risk/recompute.py)."""
+    async with engine.connect() as conn:
+        assert not mismatches(await expected_scores(conn), await stored_scores(conn))
+
+
+async def risk_of(engine: AsyncEngine, driver_id: int) -> tuple[Any, ...]:
+    """The driver's (risk_score, risk_level)."""
+    found = await rows(
+        engine, "SELECT risk_score, risk_level FROM drivers WHERE id = :id", id=driver_id
+    )
+    return tuple(found[0])

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from global_ids import decode_id_of, encode_id
 from tests.mutations.api import Api, codes
 from tests.mutations.database import (
+    assert_risk_exact,
     assert_same_stats,
     assert_stats_exact,
+    risk_of,
     rows,
     scalar,
     stored_stats,
@@ -38,6 +40,7 @@ async def test_record_then_delete_restores_stats(api: Api, engine: AsyncEngine) 
     driver_id = encode_id("Driver", busy.driver_id)
     before_stats = await stored_stats(engine, busy.driver_id)
     before_counts = await table_counts(engine)
+    before_risk = await risk_of(engine, busy.driver_id)
     before_read = (await api.read("driver", {"id": driver_id}))["driver"]
 
     moment = start + timedelta(hours=3)
@@ -51,7 +54,12 @@ async def test_record_then_delete_restores_stats(api: Api, engine: AsyncEngine) 
 
     assert payload == {"deletedId": trip["id"], "userErrors": []}
     assert_same_stats(await stored_stats(engine, busy.driver_id), before_stats)
-    assert await table_counts(engine) == before_counts
+    after_counts = await table_counts(engine)
+    # The risk history keeps both changes: the score with the trip, and back without it.
+    assert after_counts.pop("risk_scores") == before_counts.pop("risk_scores") + 2
+    assert after_counts == before_counts
+    assert await risk_of(engine, busy.driver_id) == before_risk
+    await assert_risk_exact(engine)
     after_read = (await api.read("driver", {"id": driver_id}))["driver"]
     assert after_read["trips"] == before_read["trips"]
     assert after_read["stats"]["trips"] == before_read["stats"]["trips"]

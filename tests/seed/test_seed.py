@@ -29,6 +29,7 @@ from seed.seasons import quarterly_seasons
 from tests.conftest import BACKENDS
 from tests.migrations.schema_diff import schema_diff
 from tests.plans import TEST_ANCHOR, TEST_PLAN
+from tests.risk.recompute import expected_scores, mismatches, stored_scores
 from tests.seed.readback import checksums, pg_constraints_and_indexes, read_all, row_counts
 from tests.services import throwaway_pg_database
 
@@ -283,6 +284,24 @@ async def test_risk_level_and_score_are_the_latest_history_row(
         assert [r[4] for r in rows] == sorted({r[4] for r in rows})  # strictly increasing
         latest = max(rows, key=lambda r: (r[4], r[0]))
         assert (risk_score, risk_level) == (latest[2], latest[3])
+
+
+async def test_latest_risk_scores_are_the_risk_model_of_the_seeded_trips(
+    seeded_db_url: str, seeded_rows: dict[str, list[tuple[Any, ...]]]
+) -> None:
+    engine = create_engine(seeded_db_url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            expected = await expected_scores(conn)
+            assert not mismatches(expected, await stored_scores(conn))
+    finally:
+        await engine.dispose()
+    # Stamped just before the anchor, after every generated (illustrative) row.
+    last = max(row[4] for row in seeded_rows["risk_scores"])
+    assert last == TEST_ANCHOR - timedelta(seconds=1)
+    assert len(expected) == TEST_PLAN.drivers
+    assert len({level for _, level, _ in expected.values()}) >= 3  # the demo shows a spread
+    assert all(has_trips for _, _, has_trips in expected.values())
 
 
 async def test_driver_season_stats_match_the_trips_and_events(
