@@ -56,8 +56,8 @@ class Written:
         changed = {tags.entity("Driver", pk) for pk in self.driver_ids}
         changed |= {tags.entity("Trip", pk) for pk in self.trip_ids}
         changed |= {"Driver", tags.TRIP_LIST, tags.FLEET_SUMMARY}
-        if self.risk_changed:  # the risk filter of driver lists
-            changed.add(tags.DRIVER_LIST)
+        if self.risk_changed:  # driver lists by risk, the fleet's risk distribution
+            changed |= tags.risk_score_changed()
         return changed | tags.season_leaderboards(self.season_ids)
 
 
