@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ingest import Options, Worker
 from ingest import jobs as job_table
-from models import ImportStatus
+from models import ImportFormat, ImportStatus
+from tests.faults.servers import spare_port
 from tests.ingest.files import drivers, season_start, trips, write_ndjson
 from tests.mutations.database import assert_stats_exact, scalar
 
@@ -120,4 +121,56 @@ async def test_a_job_that_lost_its_last_attempt_is_marked_failed(
         + ", ".join(f"'{trip['externalId']}'" for trip in made)
         + ")",
     )
+    await assert_stats_exact(engine)
+
+
+async def test_a_server_stopping_hands_its_running_job_back_to_the_queue(
+    engine: AsyncEngine, db_url: str, tmp_path: Path
+) -> None:
+    made = trips(await drivers(engine), await season_start(engine), ROWS)
+    path = write_ndjson(tmp_path / "stopped.ndjson", made)
+    job_id = await job_table.create(
+        engine, format=ImportFormat.NDJSON, file_name=path.name, path=str(path)
+    )
+    port = spare_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMPORT_", "REDIS_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    env.update(
+        DATABASE_URL=db_url,
+        SEED_ON_EMPTY="false",
+        LOG_LEVEL="warning",
+        IMPORT_POLL_SECONDS="0.1",
+        IMPORT_BATCH_ROWS=str(BATCH),
+        IMPORT_BATCH_PAUSE_SECONDS="0.2",
+    )
+    command = [sys.executable, "-m", "cli.main", "serve", "--port", str(port)]
+    process = subprocess.Popen(  # noqa: ASYNC220 (started once; the test polls it)
+        command, cwd=tmp_path, env=env, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            job = await job_table.fetch(engine, job_id)
+            if job is not None and job.rows_imported >= 2 * BATCH:
+                break
+            assert process.poll() is None and time.monotonic() < deadline
+            await asyncio.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        # uvicorn shuts down gracefully (the lifespan's end included), then re-raises
+        # the signal it caught: the status says SIGTERM either way.
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    handed = await job_table.fetch(engine, job_id)
+    assert handed is not None and handed.status == ImportStatus.QUEUED
+    assert handed.worker is None and handed.attempts == 0  # not counted as a failure
+    assert 0 < handed.rows_imported < ROWS
+    worker = Worker(engine, Options(batch_rows=BATCH), max_attempts=3, poll_seconds=0.1)
+    assert (await worker.run_once()) is not None
+    done = await job_table.fetch(engine, job_id)
+    assert done is not None and done.status == ImportStatus.SUCCEEDED
+    assert (done.rows_imported, done.rows_duplicate, done.attempts) == (ROWS, 0, 1)
     await assert_stats_exact(engine)
