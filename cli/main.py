@@ -1,4 +1,4 @@
-"""`fleetgraph` command: serve, migrate, seed, token, schema, persisted.
+"""`fleetgraph` command: serve, migrate, seed, token, schema, persisted, import.
 
 Every failure the user can cause (bad sizes, unreachable database, unknown
 revision) ends as one line on stderr and exit status 1, never a traceback.
@@ -16,6 +16,7 @@ from typing import NoReturn
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 
+from cli import imports
 from config import Settings, get_settings
 
 MAX_DRIVERS = 1_000_000
@@ -93,6 +94,8 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("file", type=Path, help="manifest JSON file")
     load.set_defaults(handler=_persisted_load)
+
+    imports.add_commands(commands, _OneLineParser)
     return parser
 
 
@@ -234,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         settings = get_settings()
         args.handler(args, settings)
-    except CliError as exc:
+    except (CliError, imports.ImportFailed) as exc:
         print(f"fleetgraph {args.command}: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
     except (OSError, DBAPIError) as exc:

@@ -230,6 +230,31 @@ class Settings(BaseSettings):
         "default: on in development.",
     )
 
+    # Bulk trip imports (ingest/, docs/decisions/0032a).
+    import_workers: int = Field(
+        default=1, ge=0, le=16, description="Import workers each server process runs (0: none)."
+    )
+    import_batch_rows: int = Field(default=10_000, ge=1, le=100_000)
+    import_pool_size: int = Field(
+        default=2, ge=1, le=20, description="The import's own connections, apart from reads."
+    )
+    import_lease_seconds: float = Field(
+        default=60.0, gt=0, description="A RUNNING job unheard of this long has lost its worker."
+    )
+    import_max_attempts: int = Field(
+        default=3, ge=1, description="Workers a job may lose before it is marked FAILED."
+    )
+    import_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    import_batch_pause_seconds: float = Field(
+        default=0.0, ge=0, le=60, description="A pause between batches, to throttle an import."
+    )
+    import_upload_max_bytes: int = Field(
+        default=1 << 30, ge=1_000, description="Largest upload (multipart request) accepted."
+    )
+    import_spool_dir: Path = Field(
+        default=Path("var/imports"), description="Where the server keeps uploaded files."
+    )
+
     # Demo data created by `serve` on an empty embedded database.
     seed_on_empty: bool = True
     demo_drivers: int = Field(default=1000, ge=0)

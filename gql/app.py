@@ -26,8 +26,10 @@ from db.statements import count_statements
 from gql import graphiql
 from gql.fast_path import FastPath
 from gql.http import GraphQLApp
+from gql.import_workers import import_workers
 from gql.schema import build_schema
-from limits import BodyReadTimeout, ConcurrencyLimit, DebtGate, RequestSizeLimit
+from gql.upload_limit import BodyLimitByKind
+from limits import BodyReadTimeout, ConcurrencyLimit, DebtGate
 from live import Live, LiveSettings
 from live.redis_relay import RedisRelay
 from live.transports import LiveTransports
@@ -139,7 +141,7 @@ def create_app(
             relay.start()
         tune_garbage_collector()
         try:
-            async with telemetry.running():
+            async with telemetry.running(), import_workers(settings, response_cache):
                 yield
         finally:
             if relay is not None:
@@ -160,9 +162,10 @@ def create_app(
             # Every method reaches the general route, so even a 405 is a GraphQL-shaped JSON body.
             Route(
                 "/graphql",
-                RequestSizeLimit(
+                BodyLimitByKind(
                     graphql,
                     max_body_bytes=settings.max_body_bytes,
+                    max_upload_bytes=settings.import_upload_max_bytes,
                     max_url_bytes=settings.max_url_bytes,
                 ),
             ),

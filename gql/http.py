@@ -46,7 +46,11 @@ class GraphQLApp(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
 
     def __init__(self, schema: strawberry.Schema, settings: Settings) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql.enabled(settings) else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if graphiql.enabled(settings) else None,
+            multipart_uploads_enabled=True,  # the GraphQL multipart request spec: importTrips
+        )
         self.settings = settings
         self.admission = Admission(schema, settings)
         self._steps: Steps | None = None
@@ -129,9 +133,11 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "POST":
             media_type = (request.content_type or "").partition(";")[0].strip().lower()
-            if media_type != "application/json":
+            if media_type not in ("application/json", "multipart/form-data"):
                 raise RequestRejected(
-                    "UNSUPPORTED_MEDIA_TYPE", "POST bodies must be application/json.", 415
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "POST bodies must be application/json (or multipart/form-data: uploads).",
+                    415,
                 )
         parsed = await super().parse_http_body(request)
         for item in parsed if isinstance(parsed, list) else [parsed]:

@@ -6,10 +6,13 @@ import strawberry
 
 from context import Context
 from gql.types.cache_controls import InvalidateResponseCacheInput, InvalidateResponseCachePayload
+from gql.types.import_job import ImportFormat, ImportJob, ImportTripsPayload, Upload
 from gql.types.mutation_inputs import CreateDriverInput, RecordTripInput, UpdateDriverInput
-from gql.types.payloads import DeletePayload, DriverPayload, TripPayload
+from gql.types.payloads import DeletePayload, DriverPayload, TripPayload, UserError
 from resolvers import cache_controls
+from resolvers import import_jobs as resolve_imports
 from resolvers import mutations as resolve
+from writes import Problem
 
 Info = strawberry.Info[Context, None]
 
@@ -46,3 +49,21 @@ class Mutation:
     ) -> InvalidateResponseCachePayload:
         dropped = await cache_controls.invalidate(info.context, input.target())
         return InvalidateResponseCachePayload.of(dropped)
+
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        description=(
+            "Queues a bulk import of trips from an uploaded NDJSON or CSV file (gzip or not; "
+            "`events`: the CSV of their safety events) and returns the job at once (admins only)."
+        )
+    )
+    async def import_trips(
+        self,
+        info: Info,
+        file: Upload,
+        format: ImportFormat | None = None,
+        events: Upload | None = None,
+    ) -> ImportTripsPayload:
+        found = await resolve_imports.import_trips(info.context, file, format, events)
+        if isinstance(found, Problem):
+            return ImportTripsPayload(job=None, user_errors=[UserError.of(found)])
+        return ImportTripsPayload(job=ImportJob.of(found), user_errors=[])

@@ -16,6 +16,7 @@ from gql.types.cache_controls import ResponseCacheStats
 from gql.types.driver import Driver, DriverConnection
 from gql.types.enums import LeaderboardMetric
 from gql.types.fleet_summary import FleetSummary
+from gql.types.import_job import ImportJob, ImportJobConnection, ImportStatus
 from gql.types.inputs import DriverFilter, DriverOrder, TripFilter, TripOrder
 from gql.types.leaderboard import LeaderboardConnection
 from gql.types.node import Node
@@ -27,6 +28,7 @@ from gql.types.trip import Trip, TripConnection
 from pagination import PageWindow
 from resolvers import cache_controls
 from resolvers import driver as resolve_driver
+from resolvers import import_jobs as resolve_imports
 from resolvers import leaderboard as resolve_leaderboard
 from resolvers import node as resolve_node
 from resolvers import season as resolve_season
@@ -168,3 +170,28 @@ class Query:
     )
     async def response_cache_stats(self, info: Info) -> ResponseCacheStats:
         return ResponseCacheStats.of(await cache_controls.stats(info.context))
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="A bulk import job (admins only).",
+        metadata=hint(max_age=0, scope=Scope.PRIVATE),  # its state changes as it runs
+    )
+    async def import_job(self, info: Info, id: strawberry.ID) -> ImportJob | None:
+        row = await resolve_imports.import_job(info.context, id)
+        return None if row is None else ImportJob.of(row)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Bulk import jobs, newest first (admins only).",
+        metadata=hint(max_age=0, scope=Scope.PRIVATE),
+    )
+    async def import_jobs(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        status: ImportStatus | None = None,
+    ) -> ImportJobConnection:
+        window = PageWindow(first, after, last, before)
+        found = await resolve_imports.import_jobs(info.context, window, status)
+        return ImportJobConnection(page=found.page, total=found.total)

@@ -39,6 +39,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(("pipeline",)),  # one request's steps, in order
     Layer(("planner", "resolvers")),  # the two ways an operation's fields are answered
     Layer(("context",)),  # one request's viewer and loaders
+    Layer(("ingest",)),  # bulk imports: jobs, formats, set-wise loads
     Layer(("cache", "persisted", "limits")),  # services the steps and resolvers call
     Layer(("prepared",)),  # parsed and validated documents
     Layer(("loaders", "writes")),  # reads and writes of the data
