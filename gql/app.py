@@ -30,6 +30,7 @@ from gql.schema import build_schema
 from limits import BodyReadTimeout, ConcurrencyLimit, DebtGate, RequestSizeLimit
 from loaders import Database
 from loaders.database import create_read_pools
+from loaders.replica_pools import open_router
 from loaders.season_calendar import SeasonCalendar
 from observability import exposition
 from observability.health import health, ready
@@ -84,6 +85,7 @@ def pipeline_steps(
         contexts=Contexts(database, calendar, admission.documents),
         shaping=Shaping(settings.max_errors, suggestions=settings.introspection_enabled),
         request_timeout=settings.request_timeout_seconds,
+        replicas=database.router,
     )
 
 
@@ -114,7 +116,8 @@ def create_app(
                 settings.database_pool_size,
                 settings.database_statement_timeout_ms,
             )
-        app.state.database = Database(engine, read_pools)
+        router = None if read_pools is None else await open_router(settings, read_pools)
+        app.state.database = Database(engine, read_pools, router)
         app.state.season_calendar = SeasonCalendar(
             app.state.database, settings.season_cache_seconds
         )
@@ -132,6 +135,8 @@ def create_app(
             await persisted.close()
             if response_cache is not None:
                 await response_cache.close()
+            if router is not None:
+                await router.close()
             if read_pools is not None:
                 await read_pools.close()
             await engine.dispose()

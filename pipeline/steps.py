@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pipeline.response_cache import ResponseCacheStep
     from planner import Planner
     from prepared import DocumentCache
+    from replicas import ReplicaRouter
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +63,4 @@ class Steps:
     contexts: Contexts
     shaping: Shaping  # step 6
     request_timeout: float  # a request's deadline, which bounds invalidation's retries
+    replicas: ReplicaRouter | None = None  # DATABASE_READ_URLS: where reads go (replicas/)

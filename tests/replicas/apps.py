@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -20,8 +22,8 @@ from tests.limits.app import JWT_SECRET
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_server(env: Mapping[str, str], port: int) -> subprocess.Popen[bytes]:
-    """`fleetgraph serve` on `port` with `env` over the defaults (stderr kept for errors)."""
+def start_server(env: Mapping[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`fleetgraph serve` on `port` with `env` over the defaults, its stderr into `log`."""
     environment = {
         **os.environ,
         "JWT_SECRET": JWT_SECRET,
@@ -30,13 +32,14 @@ def start_server(env: Mapping[str, str], port: int) -> subprocess.Popen[bytes]:
         "SEED_ON_EMPTY": "false",
         **env,
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with log.open("wb") as stderr:  # the child keeps its own descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
@@ -52,21 +55,24 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 async def serving(env: Mapping[str, str]) -> AsyncIterator[httpx.AsyncClient]:
     """A server with `env`; yields a client for its base URL, stops it after."""
     port = spare_port()
-    process = start_server(env, port)
+    log = Path(tempfile.mkdtemp(prefix="fleetgraph-app-")) / "stderr.log"
+    process = start_server(env, port, log)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            await _wait_until_serving(client, process)
+            await _wait_until_serving(client, process, log)
             yield client
     finally:
         stop_server(process)
+        shutil.rmtree(log.parent, ignore_errors=True)
 
 
-async def _wait_until_serving(client: httpx.AsyncClient, process: subprocess.Popen[bytes]) -> None:
+async def _wait_until_serving(
+    client: httpx.AsyncClient, process: subprocess.Popen[bytes], log: Path
+) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise RuntimeError(f"server exited during start-up: {error[-2000:]}")
+            raise RuntimeError(f"server exited during start-up: {_tail(log)}")
         try:
             if (await client.get("/health")).status_code == 200:
                 return
@@ -74,3 +80,7 @@ async def _wait_until_serving(client: httpx.AsyncClient, process: subprocess.Pop
             pass
         await asyncio.sleep(0.1)
     raise TimeoutError("server did not start")
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-2000:]
