@@ -1,4 +1,7 @@
-"""Read replicas: which PostgreSQL server a read goes to (docs/decisions/0032d-read-replicas.md)."""
+"""Read replicas: which PostgreSQL server a read goes to.
+
+See docs/decisions/0034d-read-replicas-and-redis-cluster.md.
+"""
 
 from replicas.route import ROUTE, Route, current_wal
 from replicas.router import ReplicaRouter

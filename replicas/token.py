@@ -13,14 +13,15 @@ from __future__ import annotations
 MAX_TOKEN_LENGTH = 16  # a 64-bit position in hex
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
 def token_of(wal: int) -> str:
     return format(wal, "x")
 
 
 def parse_token(text: str) -> int | None:
-    if not 0 < len(text) <= MAX_TOKEN_LENGTH:
+    # Only what `token_of` writes: `int(text, 16)` alone would also take "0x10" or "1_0".
+    if not 0 < len(text) <= MAX_TOKEN_LENGTH or not _HEX.issuperset(text):
         return None
-    try:
-        return int(text, 16) if text.isascii() and text.isalnum() else None
-    except ValueError:
-        return None
+    return int(text, 16)
