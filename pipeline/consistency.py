@@ -1,5 +1,5 @@
 """Read replicas in the pipeline: which server a request reads from, and the
-consistency token a mutation's response carries (replicas/, decision 0032d).
+consistency token a mutation's response carries (replicas/, decision 0034d).
 
 A query is read from a ready replica; with a `Consistency-Token` header, from one
 that has replayed past it (or the primary). Anything else (a mutation, whose

@@ -40,7 +40,7 @@ class Backend(Protocol):
     ) -> bool:
         """Store unless refused (see above); `wal` set: the answer was read from a
         replica at that WAL position, and is refused if any of its tags was
-        invalidated at a later position of the primary (read replicas, decision 0032d)."""
+        invalidated at a later position of the primary (read replicas, decision 0034d)."""
         ...
 
     async def invalidate(self, tags: Collection[str], wal: int = 0) -> int:
