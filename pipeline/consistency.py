@@ -31,15 +31,16 @@ HEADER = "consistency-token"
 async def choose_route(
     router: ReplicaRouter, request: GraphQLRequest, prepared: PreparedDocument | None
 ) -> bool:
-    """Set this request's read route; True when it may write (reads on the primary)."""
+    """Set this request's read route; True when it may write (reads on the primary,
+    and its response gets a token)."""
     item = request.operations[0]
-    reads_only = (
-        not request.batch
-        and prepared is not None
-        and prepared.is_valid
-        and is_query(prepared, item.operation_name)
-    )
-    if not reads_only:
+    if request.batch:  # its operations are not prepared yet: any may write
+        ROUTE.set(router.primary_route)
+        return True
+    if prepared is None or not prepared.is_valid:
+        ROUTE.set(router.primary_route)  # refused before any read: nothing is written
+        return False
+    if not is_query(prepared, item.operation_name):
         ROUTE.set(router.primary_route)
         return True
     sent = request.http.headers.get(HEADER) if request.http is not None else None

@@ -90,7 +90,8 @@ class ReplicaRouter:
             if not self._ready or time.monotonic() + POLL_SECONDS > deadline:
                 return self.primary_route
             await asyncio.sleep(POLL_SECONDS)
-            await asyncio.gather(*(self._look(r, self.wait) for r in self._ready))
+            left = max(deadline - time.monotonic(), POLL_SECONDS)  # a hung replica: no longer
+            await asyncio.gather(*(self._look(r, left) for r in self._ready))
 
     async def primary_wal(self) -> int:
         """The primary's WAL insert position now (a consistency token's content)."""
