@@ -24,6 +24,7 @@ async def invalidate_everything(settings: Settings) -> int | None:
         timeout=settings.response_cache_invalidation_timeout,
         prefix=settings.response_cache_key_prefix,
         invalidation_timeout=settings.response_cache_invalidation_timeout,
+        cluster=settings.redis_cluster,
     )
     try:
         return await backend.invalidate_all()

@@ -4,6 +4,8 @@ start only means the first requests bypass the cache."""
 
 from __future__ import annotations
 
+import logging
+
 from cache.backends.base import Backend
 from cache.backends.memory import MemoryBackend
 from cache.backends.near import NearCacheBackend
@@ -11,6 +13,8 @@ from cache.backends.redis import RedisBackend
 from cache.compressed import CompressedEntries
 from cache.service import ResponseCache
 from config import Settings
+
+logger = logging.getLogger("fleetgraph.cache")
 
 
 def open_response_cache(settings: Settings) -> ResponseCache | None:
@@ -24,9 +28,17 @@ def open_response_cache(settings: Settings) -> ResponseCache | None:
             prefix=settings.response_cache_key_prefix,
             invalidation_timeout=settings.response_cache_invalidation_timeout,
             invalidation_connections=settings.response_cache_invalidation_connections,
+            cluster=settings.redis_cluster,
         )
         backend = redis
-        if settings.response_cache_local_copies and _plain_tcp(settings.redis_url):
+        if settings.response_cache_local_copies and settings.redis_cluster:
+            # Tracking pushes come per node, over one connection to one node: a copy of
+            # an entry on another node would never hear of its invalidation.
+            logger.warning(
+                "RESPONSE_CACHE_LOCAL_COPIES is off with REDIS_CLUSTER=true: "
+                "every cache hit reads Redis"
+            )
+        elif settings.response_cache_local_copies and _plain_tcp(settings.redis_url):
             backend = NearCacheBackend(
                 redis, settings.redis_url, max_bytes=settings.response_cache_max_bytes
             )

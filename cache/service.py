@@ -81,6 +81,7 @@ class ResponseCache:
         self._pending: dict[str, int] = {}
         self._generation = 0
         self._unrepaired = 0
+        self._pending_wal = 0  # the highest WAL position of the pending invalidations
         self._repair: asyncio.Task[None] | None = None
 
     async def _call(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
@@ -123,11 +124,18 @@ class ResponseCache:
         return await self._call("sequence", self.backend.sequence)
 
     async def put(
-        self, key: str, entry: Entry, tags: Collection[str], since: int, started: float
+        self,
+        key: str,
+        entry: Entry,
+        tags: Collection[str],
+        since: int,
+        started: float,
+        wal: int | None = None,
     ) -> bool:
         """Store unless a tag was invalidated since `since` (or the computation outlived
         the invalidation window, or a failed invalidation of one of its tags is not
-        repaired yet). Failure is not an error for the request."""
+        repaired yet), or, read from a replica at WAL position `wal`, after a position
+        it had not replayed. Failure is not an error for the request."""
         if time.monotonic() - started > INVALIDATION_WINDOW:
             return False
         if self._pending and not self._pending.keys().isdisjoint(tags):
@@ -135,19 +143,22 @@ class ResponseCache:
         phases = current_phases()
         began = time.perf_counter() if phases is not None else 0.0
         try:
-            return await self._call("put", lambda: self.backend.put(key, entry, tags, since))
+            return await self._call("put", lambda: self._put(key, entry, tags, since, wal))
         except Unavailable:
             return False
         finally:
             if phases is not None:
                 phases.cache += time.perf_counter() - began
 
-    async def invalidate(self, tags: Collection[str], *, deadline: float | None = None) -> bool:
+    async def invalidate(
+        self, tags: Collection[str], *, deadline: float | None = None, wal: int = 0
+    ) -> bool:
         """Called after a write committed and before its response is sent; True once
         the backend has invalidated `tags`. Not subject to the backoff: a write must
         always try. The first attempt is always made in full; retries only while
         `deadline` (`time.monotonic()` scale; None: no deadline) leaves room for
-        one. False: every attempt failed, and the background repair takes over."""
+        one. False: every attempt failed, and the background repair takes over.
+        `wal`: the primary's WAL position after the write (0: no replicas)."""
         if not tags:
             return True
         wanted = frozenset(tags)
@@ -160,7 +171,7 @@ class ResponseCache:
             if attempt > 1 and deadline is not None:
                 budget = min(budget, deadline - time.monotonic())
             try:
-                await self._invalidate_once(wanted, budget)
+                await self._invalidate_once(wanted, budget, wal)
             except FAILURES as exc:
                 ERRORS.labels("invalidate", name).inc()
                 left = math.inf if deadline is None else deadline - time.monotonic()
@@ -173,7 +184,7 @@ class ResponseCache:
                         attempt,
                         exc,
                     )
-                    self._repair_later(wanted)
+                    self._repair_later(wanted, wal)
                     return False
                 logger.warning("response cache invalidation attempt %d failed: %r", attempt, exc)
                 INVALIDATION_RETRIES.labels(name).inc()
@@ -183,17 +194,26 @@ class ResponseCache:
             INVALIDATIONS.labels("ok", name).inc()
             return True
 
-    async def _invalidate_once(self, tags: Collection[str], budget: float) -> None:
+    async def _invalidate_once(self, tags: Collection[str], budget: float, wal: int) -> None:
         async with asyncio.timeout(max(budget, 0.0)):
-            await self.backend.invalidate(tags)
+            # `wal` only with replicas: a backend without them keeps its two-argument call.
+            await (self.backend.invalidate(tags, wal) if wal else self.backend.invalidate(tags))
+
+    def _put(
+        self, key: str, entry: Entry, tags: Collection[str], since: int, wal: int | None
+    ) -> Awaitable[bool]:
+        if wal is None:
+            return self.backend.put(key, entry, tags, since)
+        return self.backend.put(key, entry, tags, since, wal)
 
     @property
     def unrepaired(self) -> int:
         """Failed invalidations the background repair has not completed yet."""
         return self._unrepaired
 
-    def _repair_later(self, tags: frozenset[str]) -> None:
+    def _repair_later(self, tags: frozenset[str], wal: int) -> None:
         self._generation += 1
+        self._pending_wal = max(self._pending_wal, wal)
         for tag in tags:
             self._pending[tag] = self._generation
         self._unrepaired += 1
@@ -209,7 +229,7 @@ class ResponseCache:
             pause = min(pause * 2, REPAIR_MAX_PAUSE)
             generation, count, tags = self._generation, self._unrepaired, list(self._pending)
             try:
-                await self._invalidate_once(tags, self.invalidation_timeout)
+                await self._invalidate_once(tags, self.invalidation_timeout, self._pending_wal)
             except FAILURES as exc:
                 logger.debug("response cache: invalidation repair failed: %r", exc)
                 continue

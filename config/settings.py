@@ -53,6 +53,26 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="redis://... ; unset means the in-process cache."
     )
+    database_read_urls: str = Field(
+        default="",
+        description="Comma-separated PostgreSQL streaming replicas reads go to (empty: none).",
+    )
+    database_replica_max_lag_seconds: float = Field(
+        default=5.0, gt=0, le=3600, description="A replica further behind is skipped."
+    )
+    database_replica_check_seconds: float = Field(
+        default=0.5, gt=0, le=60, description="How often each replica's health and lag is read."
+    )
+    database_consistency_wait_seconds: float = Field(
+        default=0.2,
+        ge=0,
+        le=10,
+        description="How long a read with a consistency token waits for a replica to replay "
+        "past it before the primary serves it.",
+    )
+    redis_cluster: bool = Field(
+        default=False, description="REDIS_URL names a node of a Redis Cluster."
+    )
     log_level: str = "INFO"
     planner_enabled: bool = Field(
         default=True,
@@ -367,6 +387,11 @@ class Settings(BaseSettings):
         if metrics_token is not None and len(metrics_token.get_secret_value()) < 16:
             raise ValueError("METRICS_TOKEN must be at least 16 characters in production")
         return self
+
+    @property
+    def read_urls(self) -> list[str]:
+        """DATABASE_READ_URLS as a list (empty: reads go to DATABASE_URL)."""
+        return [url.strip() for url in self.database_read_urls.split(",") if url.strip()]
 
 
 @lru_cache(maxsize=1)

@@ -35,6 +35,7 @@ from live.redis_relay import RedisRelay
 from live.transports import LiveTransports
 from loaders import Database
 from loaders.database import create_read_pools
+from loaders.replica_pools import open_router
 from loaders.season_calendar import SeasonCalendar
 from observability import exposition
 from observability.health import health, ready
@@ -91,6 +92,7 @@ def pipeline_steps(
         shaping=Shaping(settings.max_errors, suggestions=settings.introspection_enabled),
         request_timeout=settings.request_timeout_seconds,
         changes=changes,
+        replicas=database.router,
     )
 
 
@@ -121,7 +123,8 @@ def create_app(
                 settings.database_pool_size,
                 settings.database_statement_timeout_ms,
             )
-        app.state.database = Database(engine, read_pools)
+        router = None if read_pools is None else await open_router(settings, read_pools)
+        app.state.database = Database(engine, read_pools, router)
         app.state.season_calendar = SeasonCalendar(
             app.state.database, settings.season_cache_seconds
         )
@@ -150,6 +153,8 @@ def create_app(
             await persisted.close()
             if response_cache is not None:
                 await response_cache.close()
+            if router is not None:
+                await router.close()
             if read_pools is not None:
                 await read_pools.close()
             await engine.dispose()

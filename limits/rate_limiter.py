@@ -59,7 +59,11 @@ class RateLimiter:
             (settings.rate_limit_bucket_size, settings.rate_limit_restore_rate),
             (settings.rate_limit_anonymous_bucket_size, settings.rate_limit_anonymous_restore_rate),
         )
-        client = redis_client(settings.redis_url, timeout=timeout) if settings.redis_url else None
+        client = None
+        if settings.redis_url:  # one key per bucket: any node of a Cluster holds it
+            client = redis_client(
+                settings.redis_url, timeout=timeout, cluster=settings.redis_cluster
+            )
         keyed, anonymous = (
             None if client is None else RedisBuckets(client, capacity, rate, KEY_PREFIX)
             for capacity, rate in tiers

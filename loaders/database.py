@@ -34,6 +34,7 @@ from loaders.records import record_type
 from observability.probes import PoolCounts
 from observability.server_timing import current_phases
 from observability.tracing import sql_span, tracer
+from replicas import ReplicaRouter
 
 # Statements kept per process. Shapes multiply (page sizes, columns, orderings, filter
 # shapes), and clients choose them, so the table is an LRU bounded in bytes too: each
@@ -77,10 +78,17 @@ class Statement:
 
 
 class Database:
-    def __init__(self, engine: AsyncEngine, read_pools: ReadPools | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        read_pools: ReadPools | None = None,
+        router: ReplicaRouter | None = None,
+    ) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
-        self.read_pools = read_pools
+        self.read_pools = read_pools  # the primary's
+        # DATABASE_READ_URLS set: the router chooses the server (replicas/); None: the primary.
+        self.router = router
         self._statements: BoundedLRU[Hashable, Statement] = BoundedLRU(
             MAX_STATEMENTS, MAX_STATEMENT_BYTES, weigh=_statement_bytes
         )
@@ -155,7 +163,12 @@ class Database:
         phases = current_phases()  # Server-Timing's `db`, when on
         started = time.perf_counter() if phases is not None else 0.0
         with sql_span(sql, system="postgresql") as span:
-            records = await pool.fetch(sql, arguments, statement.record_class)
+            if self.router is None:
+                records = await pool.fetch(sql, arguments, statement.record_class)
+            else:
+                records = await self.router.fetch(
+                    statement.generic, sql, arguments, statement.record_class
+                )
             span.rows = len(records)
         if phases is not None:
             phases.db += time.perf_counter() - started
@@ -216,10 +229,13 @@ def _plan_stable(name: str, bind: BindParameter[Any]) -> bool:
     return name in _STABLE_PARAMETERS or name.startswith(_CURSOR_PREFIXES)
 
 
-async def create_read_pools(url: str, size: int, statement_timeout_ms: int = 0) -> ReadPools:
+async def create_read_pools(
+    url: str, size: int, statement_timeout_ms: int = 0, *, check: bool = True
+) -> ReadPools:
     """The read pools (loaders/read_pool.py), from a SQLAlchemy URL (statement_timeout 0:
-    none), each of at most `size` connections; one connection is opened to fail early
-    when the database is unreachable."""
+    none), each of at most `size` connections; with `check`, one connection is opened to
+    fail early when the database is unreachable (a replica's pools skip it: a replica
+    down at start is only skipped until it answers, replicas/router.py)."""
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
     def pool(plan_cache_mode: str) -> ReadPool:
@@ -239,5 +255,6 @@ async def create_read_pools(url: str, size: int, statement_timeout_ms: int = 0) 
         return ReadPool(connect, size)
 
     pools = ReadPools(generic=pool("force_generic_plan"), custom=pool("force_custom_plan"))
-    await pools.generic.fetch("SELECT 1")
+    if check:
+        await pools.generic.fetch("SELECT 1")
     return pools

@@ -18,6 +18,7 @@ def create_store(settings: Settings, *, timeout: float | None = None) -> Documen
             prefix=settings.persisted_queries_key_prefix,
             timeout=timeout or settings.persisted_queries_redis_timeout,
             ttl_seconds=settings.persisted_queries_ttl_seconds or None,  # 0: never
+            cluster=settings.redis_cluster,
         )
     return InProcessStore(
         settings.persisted_queries_max_entries, settings.persisted_queries_max_bytes

@@ -44,8 +44,10 @@ class RedisStore:
         prefix: str = DEFAULT_PREFIX,
         timeout: float = 0.25,
         ttl_seconds: int | None = DEFAULT_TTL_SECONDS,
+        cluster: bool = False,
     ) -> None:
         self.client = client
+        self.cluster = cluster
         self.prefix = prefix
         self.timeout = timeout
         self.ttl_seconds = ttl_seconds
@@ -58,9 +60,10 @@ class RedisStore:
         prefix: str = DEFAULT_PREFIX,
         timeout: float = 0.25,
         ttl_seconds: int | None = DEFAULT_TTL_SECONDS,
+        cluster: bool = False,
     ) -> RedisStore:
-        client = redis_client(url, timeout=timeout, decode_responses=True)
-        return cls(client, prefix=prefix, timeout=timeout, ttl_seconds=ttl_seconds)
+        client = redis_client(url, timeout=timeout, decode_responses=True, cluster=cluster)
+        return cls(client, prefix=prefix, timeout=timeout, ttl_seconds=ttl_seconds, cluster=cluster)
 
     async def get(self, key: str) -> str | None:
         with _unavailable_on_error("GET"), redis_span("GET", key_prefix=self.prefix) as span:
@@ -79,7 +82,18 @@ class RedisStore:
         with _unavailable_on_error("MSET"), redis_span("MSET", key_prefix=self.prefix):
             for start in range(0, len(items), _LOAD_CHUNK):
                 async with asyncio.timeout(self.timeout):
-                    await self.client.mset(dict(items[start : start + _LOAD_CHUNK]))
+                    await self._set_many(dict(items[start : start + _LOAD_CHUNK]))
+
+    async def _set_many(self, items: dict[str, str]) -> None:
+        if not self.cluster:
+            await self.client.mset(items)
+            return
+        # On a Cluster the documents' keys spread over slots (one MSET cannot span
+        # them): one SET each, in a pipeline the client splits by node.
+        async with self.client.pipeline(transaction=False) as pipe:
+            for key, text in items.items():
+                pipe.set(key, text)
+            await pipe.execute()
 
     async def close(self) -> None:
         await self.client.aclose()

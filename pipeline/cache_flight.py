@@ -15,6 +15,7 @@ from cache.entry import Entry
 from cache.service import Unavailable
 from pipeline.answers import Reply
 from pipeline.response_cache import Bypass, Cacheable, Compute, ResponseCacheStep
+from replicas import current_wal
 
 
 async def answer_once(
@@ -88,6 +89,8 @@ async def _compute(
     await reply.answer(computed.answer)
     entry = computed.entry
     stored = key is not None and entry is not None
-    if stored and not await step.service.put(key, entry, computed.tags, since, started):  # type: ignore[arg-type]
+    # Read from a replica: stored only if it had replayed past every tag's last invalidation.
+    wal = current_wal()
+    if stored and not await step.service.put(key, entry, computed.tags, since, started, wal):  # type: ignore[arg-type]
         entry = None  # refused: followers compute for themselves
     return entry

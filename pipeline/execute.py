@@ -20,6 +20,7 @@ from strawberry.types import ExecutionResult
 
 from observability.operation import observe_operations, operation_scope
 from observability.tracing import mark_executor
+from pipeline.consistency import attach_token, choose_route, primary_position
 from pipeline.persisted_documents import register_admitted
 from pipeline.planned import (
     Fallback,
@@ -74,6 +75,8 @@ async def execute(
 
     headers: dict[str, str] = {}
     client = steps.client_key(request.http, request.viewer)
+    router, wal = steps.replicas, None
+    writes = router is not None and await choose_route(router, request, prepared)
     try:
         with observe_operations(operations) as done:  # refusals get an operation span too
             results = await steps.guard.run(list(operations), client, headers, run, coerced)
@@ -81,10 +84,14 @@ async def execute(
     finally:
         if context.invalidates and steps.changes is not None:
             steps.changes.publish(frozenset(context.invalidates))  # before the cache empties it
+        if writes and router is not None:  # after the commits: the token, and the
+            wal = await primary_position(router)  # position invalidations record
         if context.invalidates and steps.cache is not None:
-            await steps.cache.invalidate_writes(context, steps.request_timeout)
+            await steps.cache.invalidate_writes(context, steps.request_timeout, wal or 0)
         reads, invalidation = context.reads, context.invalidation  # kept by `close`
         context.close()
+    if wal is not None:
+        attach_token(results, headers, wal)
     return Executed(results, headers, reads, invalidation)
 
 

@@ -145,11 +145,15 @@ class ResponseCacheStep:
         count_operation(operation, status)
         note_cache_status(status)
 
-    async def invalidate_writes(self, context: Context, request_seconds: float) -> None:
+    async def invalidate_writes(
+        self, context: Context, request_seconds: float, wal: int = 0
+    ) -> None:
         """Drop what the request's mutations wrote, within the request's deadline
-        (`request_seconds` from its start); the first attempt is made whatever the time."""
+        (`request_seconds` from its start); the first attempt is made whatever the time.
+        `wal`: the primary's WAL position after the writes (0: no replicas), recorded
+        with the invalidation so no answer read from a replica behind it is stored."""
         written, context.invalidates = context.invalidates, set()
         elapsed = (datetime.now(UTC) - context.now).total_seconds()
         deadline = time.monotonic() + request_seconds - elapsed
-        ok = await self.service.invalidate(written, deadline=deadline)
+        ok = await self.service.invalidate(written, deadline=deadline, wal=wal)
         context.invalidation = "ok" if ok and context.invalidation != "failed" else "failed"

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pipeline.response_cache import ResponseCacheStep
     from planner import Planner
     from prepared import DocumentCache
+    from replicas import ReplicaRouter
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +65,4 @@ class Steps:
     shaping: Shaping  # step 6
     request_timeout: float  # a request's deadline, which bounds invalidation's retries
     changes: ChangeSink | None = None  # live queries (live/): what the writes changed
+    replicas: ReplicaRouter | None = None  # DATABASE_READ_URLS: where reads go (replicas/)

@@ -35,10 +35,17 @@ class Backend(Protocol):
 
     async def sequence(self) -> int: ...
 
-    async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool: ...
+    async def put(
+        self, key: str, entry: Entry, tags: Collection[str], since: int, wal: int | None = None
+    ) -> bool:
+        """Store unless refused (see above); `wal` set: the answer was read from a
+        replica at that WAL position, and is refused if any of its tags was
+        invalidated at a later position of the primary (read replicas, decision 0034d)."""
+        ...
 
-    async def invalidate(self, tags: Collection[str]) -> int:
-        """Drop the entries carrying any of `tags`; how many were dropped."""
+    async def invalidate(self, tags: Collection[str], wal: int = 0) -> int:
+        """Drop the entries carrying any of `tags`; how many were dropped. `wal`: the
+        primary's WAL position after the write (0: unknown or no replicas)."""
         ...
 
     async def invalidate_all(self) -> int:

@@ -27,6 +27,7 @@ class MemoryBackend:
         self._keys_by_tag: dict[str, set[str]] = {}
         self._sequence = 0
         self._invalidated: dict[str, int] = {}  # tag -> sequence of its last invalidation
+        self._wal: dict[str, int] = {}  # tag -> primary WAL position of its last invalidation
         self._recent: deque[tuple[float, str, int]] = deque()
         self._cleared = 0  # sequence of the last `invalidate_all`
 
@@ -49,12 +50,16 @@ class MemoryBackend:
     async def sequence(self) -> int:
         return self._sequence
 
-    async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool:
+    async def put(
+        self, key: str, entry: Entry, tags: Collection[str], since: int, wal: int | None = None
+    ) -> bool:
         self._forget_old()
         if self._cleared > since:
             return False
         if any(self._invalidated.get(tag, 0) > since for tag in tags):
             return False
+        if wal is not None and any(self._wal.get(tag, 0) > wal for tag in tags):
+            return False  # read from a replica that had not replayed a write of a tag
         cost = entry.held_bytes() + _OVERHEAD
         if cost > self.max_bytes:
             return False
@@ -67,12 +72,14 @@ class MemoryBackend:
             self._remove(next(iter(self._entries)))
         return True
 
-    async def invalidate(self, tags: Collection[str]) -> int:
+    async def invalidate(self, tags: Collection[str], wal: int = 0) -> int:
         self._sequence += 1
         now = time.monotonic()
         before = len(self._entries)
         for tag in tags:
             self._invalidated[tag] = self._sequence
+            if wal > self._wal.get(tag, 0):
+                self._wal[tag] = wal
             self._recent.append((now, tag, self._sequence))
             for key in self._keys_by_tag.pop(tag, ()):
                 self._remove(key)
@@ -123,3 +130,4 @@ class MemoryBackend:
             _, tag, sequence = self._recent.popleft()
             if self._invalidated.get(tag) == sequence:
                 del self._invalidated[tag]
+                self._wal.pop(tag, None)

@@ -86,11 +86,13 @@ class NearCacheBackend:
     async def sequence(self) -> int:
         return await self.redis.sequence()
 
-    async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool:
-        return await self.redis.put(key, entry, tags, since)
+    async def put(
+        self, key: str, entry: Entry, tags: Collection[str], since: int, wal: int | None = None
+    ) -> bool:
+        return await self.redis.put(key, entry, tags, since, wal)
 
-    async def invalidate(self, tags: Collection[str]) -> int:
-        dropped = await self.redis.invalidate(tags)
+    async def invalidate(self, tags: Collection[str], wal: int = 0) -> int:
+        dropped = await self.redis.invalidate(tags, wal)
         self.tracking.is_live()  # apply this write's own pushes at once
         return dropped
 

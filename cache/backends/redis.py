@@ -8,8 +8,14 @@ the records start at, `l:<key>` the single-flight lock. Store and
 invalidate are Lua scripts, so each is atomic against the other: an entry
 is either refused (its tag moved on since its computation started, or the
 records it would be checked against were lost since) or indexed before the
-invalidation deletes it. The scripts name keys they build themselves, so
-this layout assumes one Redis (not Cluster).
+invalidation deletes it. `w:<tag>` is the primary's WAL position at the tag's
+last invalidation (read replicas): an answer read from a replica that had not
+replayed that far is refused too.
+
+The scripts name keys they build themselves. On a Redis Cluster the prefix
+carries a hash tag (`{fleetgraph:rc:}`, cache/factory.py), so every key of the
+cache is in one slot and each script's keys (declared: the `seq` key, which
+routes the call) live on one node.
 """
 
 from __future__ import annotations
@@ -38,14 +44,19 @@ _NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000000 + tonu
 
 _STORE = """
 local p, key, ttl, since = ARGV[1], ARGV[2], tonumber(ARGV[4]), tonumber(ARGV[5])
+local wal = tonumber(ARGV[6])
 local born = redis.call('GET', p .. 'born')
 if not born or tonumber(born) > since then return 0 end
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   local v = redis.call('GET', p .. 'v:' .. ARGV[i])
   if v and tonumber(v) > since then return 0 end
+  if wal >= 0 then
+    local w = redis.call('GET', p .. 'w:' .. ARGV[i])
+    if w and tonumber(w) > wal then return 0 end
+  end
 end
 redis.call('SET', p .. 'e:' .. key, ARGV[3], 'PX', ttl)
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   local t = p .. 't:' .. ARGV[i]
   redis.call('SADD', t, key)
   if redis.call('PTTL', t) < ttl then redis.call('PEXPIRE', t, ttl) end
@@ -56,7 +67,7 @@ return 1
 _INVALIDATE = (
     _NOW
     + """
-local p, window = ARGV[1], tonumber(ARGV[2])
+local p, window, wal = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local last = redis.call('GET', p .. 'seq')
 local seq = now
 if last and tonumber(last) + 1 > now then seq = tonumber(last) + 1 end
@@ -64,8 +75,14 @@ seq = string.format('%d', seq)
 redis.call('SET', p .. 'seq', seq)
 if not last then redis.call('SET', p .. 'born', seq) end
 local dropped = 0
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   redis.call('SET', p .. 'v:' .. ARGV[i], seq, 'PX', window)
+  if wal > 0 then
+    local w = redis.call('GET', p .. 'w:' .. ARGV[i])
+    if not w or tonumber(w) < wal then
+      redis.call('SET', p .. 'w:' .. ARGV[i], string.format('%d', wal), 'PX', window)
+    end
+  end
   local t = p .. 't:' .. ARGV[i]
   local keys = redis.call('SMEMBERS', t)
   for j = 1, #keys, 500 do
@@ -141,6 +158,8 @@ class RedisBackend:
         self._invalidate = self.invalidation_client.register_script(_INVALIDATE)
         self._clear = self.invalidation_client.register_script(_CLEAR)
         self._token = secrets.token_hex(8)
+        # Each script declares one key of the cache's, which routes it on a Cluster.
+        self._keys = [prefix + "seq"]
 
     @classmethod
     def from_url(
@@ -151,16 +170,19 @@ class RedisBackend:
         prefix: str = DEFAULT_PREFIX,
         invalidation_timeout: float = 0.5,
         invalidation_connections: int = 8,
+        cluster: bool = False,
     ) -> RedisBackend:
         invalidation_client = redis_client(
             url,
             timeout=invalidation_timeout,
             max_connections=invalidation_connections,
             pool_wait=invalidation_timeout,
+            cluster=cluster,
         )
-        return cls(
-            redis_client(url, timeout=timeout), prefix, invalidation_client=invalidation_client
-        )
+        if cluster:
+            prefix = cluster_prefix(prefix)
+        client = redis_client(url, timeout=timeout, cluster=cluster)
+        return cls(client, prefix, invalidation_client=invalidation_client)
 
     def peek(self, key: str) -> Entry | None:
         return None  # every read is a round trip (cache/backends/near.py keeps copies)
@@ -174,22 +196,27 @@ class RedisBackend:
     async def sequence(self) -> int:
         raw, born = await self.client.mget(self.prefix + "seq", self.prefix + "born")
         if raw is None or born is None:  # no records yet (a new, restarted or flushed Redis)
-            raw = await self._begin(args=[self.prefix])
+            raw = await self._begin(keys=self._keys, args=[self.prefix])
         return int(raw)
 
-    async def put(self, key: str, entry: Entry, tags: Collection[str], since: int) -> bool:
+    async def put(
+        self, key: str, entry: Entry, tags: Collection[str], since: int, wal: int | None = None
+    ) -> bool:
         ttl_ms = int((entry.expires_at - time.time()) * 1000)
         if ttl_ms <= 0:
             return False
-        args: list[str | bytes | int] = [self.prefix, key, entry.encode(), ttl_ms, since, *tags]
-        return bool(await self._store(args=args))
+        read_at = -1 if wal is None else wal
+        args: list[str | bytes | int] = [
+            self.prefix, key, entry.encode(), ttl_ms, since, read_at, *tags
+        ]  # fmt: skip
+        return bool(await self._store(keys=self._keys, args=args))
 
-    async def invalidate(self, tags: Collection[str]) -> int:
-        args: list[str | int] = [self.prefix, int(INVALIDATION_WINDOW * 1000), *tags]
-        return int(await self._invalidate(args=args))
+    async def invalidate(self, tags: Collection[str], wal: int = 0) -> int:
+        args: list[str | int] = [self.prefix, int(INVALIDATION_WINDOW * 1000), wal, *tags]
+        return int(await self._invalidate(keys=self._keys, args=args))
 
     async def invalidate_all(self) -> int:
-        await self._clear(args=[self.prefix])
+        await self._clear(keys=self._keys, args=[self.prefix])
         dropped = 0
         for pattern in ("e:*", "t:*"):
             async for keys in self._scan(pattern):
@@ -242,6 +269,12 @@ class RedisBackend:
         await self.client.aclose()
         if self.invalidation_client is not self.client:
             await self.invalidation_client.aclose()
+
+
+def cluster_prefix(prefix: str) -> str:
+    """`prefix` as one hash tag, so all the cache's keys share a Cluster slot (the
+    scripts touch many of them at once); a prefix with a tag of its own is kept."""
+    return prefix if "{" in prefix else "{" + prefix + "}"
 
 
 def _glob_escape(text: str) -> str:

@@ -43,6 +43,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(("cache", "persisted", "limits")),  # services the steps and resolvers call
     Layer(("prepared",)),  # parsed and validated documents
     Layer(("loaders", "writes")),  # reads and writes of the data
+    Layer(("replicas",)),  # which PostgreSQL server a read goes to
     Layer(("selections", "web")),  # a document's selections; HTTP helpers
     Layer(("models", "pagination", "global_ids")),
     Layer(("observability",)),  # used by everything above; uses only the leaves
