@@ -38,9 +38,12 @@ REQUEST_HEADERS = (
     "apollographql-client-version",
     "apollo-require-preflight",
     "x-apollo-operation-name",
+    # Read-your-writes across hosts with replicas (replicas/, README "Read replicas").
+    "consistency-token",
 )
 # Response headers a page may read beyond the safelisted ones (Cache-Control, ...).
 EXPOSED_HEADERS = (
+    "consistency-token",  # a mutation's, sent back on later reads
     "etag",
     "retry-after",
     "server-timing",

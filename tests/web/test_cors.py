@@ -17,14 +17,14 @@ QUERY = "{ drivers(first: 10) { nodes { id } } }"  # costs 10 points
 ALLOWED_HEADERS = (
     "Accept, Accept-Language, Content-Language, Content-Type, apollo-require-preflight, "
     "apollographql-client-name, apollographql-client-version, authorization, baggage, "
-    "content-type, if-none-match, traceparent, tracestate, x-apollo-operation-name, "
+    "consistency-token, content-type, if-none-match, traceparent, tracestate, x-apollo-operation-name, "
     "x-request-id"
 )
 PREFLIGHT_VARY = (
     "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
     "Access-Control-Request-Private-Network"
 )
-EXPOSED = "etag, retry-after, server-timing, traceresponse, x-request-id"
+EXPOSED = "consistency-token, etag, retry-after, server-timing, traceresponse, x-request-id"
 
 
 def _preflight(origin: str, headers: str = "content-type, authorization") -> dict[str, str]:
