@@ -193,7 +193,8 @@ def report(
         "- Servers: `fleetgraph serve --workers 1`, ENVIRONMENT=production, LOG_LEVEL=warning, "
         "response cache and rate limiting off. Untraced: no OTEL_* variables (tracing off). "
         "Traced: OTLP/HTTP protobuf to bench/otlp_sink.py on 127.0.0.1 (decodes and counts), "
-        "default batch span processor; sampler `always_on`, or a ratio r: "
+        "spans handed to the export process (observability/export_process.py, the default); "
+        "sampler `always_on`, or a ratio r: "
         "`parentbased_traceidratio` with OTEL_TRACES_SAMPLER_ARG=r.",
         f"- wrk: {opts.threads} threads, {opts.connections} connections, {opts.warmup} s warm-up, "
         f"{opts.duration} s measured; per query each round runs every server once, the order "
