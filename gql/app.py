@@ -140,6 +140,7 @@ def create_app(
                 live.settings.redis_channel,
                 live.bus,
                 live.settings.redis_retry_seconds,
+                cluster=settings.redis_cluster,
             )
             relay.start()
         tune_garbage_collector()

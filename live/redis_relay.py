@@ -18,19 +18,27 @@ from collections import deque
 
 import orjson
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from db.redis_client import redis_client
 from live import metrics
 from live.bus import Change, ChangeBus
+from live.cluster_nodes import node_addresses, node_urls
 
 log = logging.getLogger("fleetgraph.live")
 MAX_PENDING = 10_000  # changes waiting to be published; older ones dropped past it
 
 
 class RedisRelay:
-    def __init__(self, url: str, channel: str, bus: ChangeBus, retry: float) -> None:
+    def __init__(
+        self, url: str, channel: str, bus: ChangeBus, retry: float, *, cluster: bool = False
+    ) -> None:
         self.url, self.channel, self.bus, self.retry = url, channel, bus, retry
+        # REDIS_CLUSTER: any node will do (pub/sub is cluster-wide); these are the
+        # nodes to try, the configured one first (live/cluster_nodes.py).
+        self.cluster = cluster
+        self._nodes = [url]
         self.origin = uuid.uuid4().hex
         self.up = False
         self._pending: deque[frozenset[str]] = deque(maxlen=MAX_PENDING)
@@ -54,8 +62,25 @@ class RedisRelay:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def _connect(self, give_up_after: float) -> Redis:
+        """A client on a node that answers; without a cluster, the configured one."""
+        if not self.cluster:
+            return redis_client(self.url, timeout=give_up_after)
+        failure: BaseException | None = None
+        for url in list(self._nodes):
+            client = redis_client(url, timeout=give_up_after)
+            try:
+                reply = await client.cluster("NODES")
+            except (RedisError, OSError) as exc:
+                await client.aclose()
+                failure = exc
+                continue
+            self._nodes = node_urls(url, node_addresses(reply))
+            return client
+        raise RedisConnectionError("no node of the Redis Cluster answers") from failure
+
     async def _publish(self) -> None:
-        client = redis_client(self.url, timeout=1.0)
+        client: Redis | None = None
         try:
             while True:
                 await self._wake.wait()
@@ -64,17 +89,23 @@ class RedisRelay:
                     tags = self._pending.popleft()
                     body = orjson.dumps({"o": self.origin, "t": sorted(tags)})
                     try:
+                        client = client or await self._connect(1.0)
                         await client.publish(self.channel, body)
                     except (RedisError, OSError) as exc:  # down: the others resync later
                         log.warning("live relay: publish failed: %r", exc)
+                        if client is not None and self.cluster:  # try another node next
+                            await client.aclose()
+                            client = None
         finally:
-            await client.aclose()
+            if client is not None:
+                await client.aclose()
 
     async def _listen(self) -> None:
         was_down = False
         while True:
-            client = redis_client(self.url, timeout=5.0)
+            client: Redis | None = None
             try:
+                client = await self._connect(5.0)
                 await self._subscription(client, resync=was_down)
             except (RedisError, OSError) as exc:
                 if self.up or not was_down:
@@ -82,7 +113,8 @@ class RedisRelay:
                 was_down = True
             finally:
                 self._down()
-                await client.aclose()
+                if client is not None:
+                    await client.aclose()
             await asyncio.sleep(self.retry)
 
     async def _subscription(self, client: Redis, *, resync: bool) -> None:
