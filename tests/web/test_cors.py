@@ -17,8 +17,8 @@ QUERY = "{ drivers(first: 10) { nodes { id } } }"  # costs 10 points
 ALLOWED_HEADERS = (
     "Accept, Accept-Language, Content-Language, Content-Type, apollo-require-preflight, "
     "apollographql-client-name, apollographql-client-version, authorization, baggage, "
-    "consistency-token, content-type, if-none-match, traceparent, tracestate, x-apollo-operation-name, "
-    "x-request-id"
+    "consistency-token, content-type, if-none-match, traceparent, tracestate, "
+    "x-apollo-operation-name, x-request-id"
 )
 PREFLIGHT_VARY = (
     "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
