@@ -15,6 +15,7 @@ class RowCode(StrEnum):
     MALFORMED = "MALFORMED"  # not a JSON object, wrong number of CSV fields, not UTF-8
     MISSING_FIELD = "MISSING_FIELD"
     INVALID_VALUE = "INVALID_VALUE"  # wrong type, not a number, unknown event kind
+    UNKNOWN_TRIP = "UNKNOWN_TRIP"  # an events file's row whose trip is in no trips file
 
 
 @dataclass(frozen=True, slots=True)

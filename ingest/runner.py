@@ -118,8 +118,13 @@ async def _import(
             if first and progress.read == 0:
                 raise FormatError("the file holds no rows")
             if job.events_path is not None:
-                await staging.clear(conn, staging.staged_events)
-                await conn.commit()
+                async with conn.begin():  # events whose trip no batch took
+                    orphans, first_orphans = await csv_events.unmatched(conn)
+                    if orphans:
+                        progress.rejected += orphans - len(first_orphans)
+                        progress.reject(first_orphans)
+                        await jobs.record(conn, lease, progress)
+                    await staging.clear(conn, staging.staged_events)
     finally:
         if upcoming is not None and not upcoming.done():
             with contextlib.suppress(Exception):

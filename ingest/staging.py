@@ -53,6 +53,7 @@ staged_sums = Table(
 staged_events = Table(
     "import_staged_events",
     _metadata,
+    Column("line", Integer),  # in the events file, for rejections
     Column("trip_external_id", String(EXTERNAL_ID_LENGTH), index=True),
     Column("kind", String(32)),
     Column("severity", Integer),

@@ -74,3 +74,27 @@ async def test_a_file_without_the_header_fails_writing_nothing(
     assert job.status == ImportStatus.FAILED
     assert "header row lacks" in job.error and "external_id" in job.error
     assert await table_counts(engine) == before
+
+
+async def test_events_of_no_trip_in_the_file_are_rejected_by_line(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    made = trips(await drivers(engine), await season_start(engine), 6)
+    trips_csv, events_csv = write_csv(tmp_path / "orphans.csv", made)
+    lines = events_csv.read_text().splitlines()
+    orphan = lines[1].split(",", 1)[1]  # an event's kind, severity and time
+    lines.insert(2, f"no-such-trip,{orphan}")  # line 3
+    lines.append(f"another-missing-trip,{orphan}")  # the last line
+    events_csv.write_text("\n".join(lines) + "\n")
+    before = await table_counts(engine)
+
+    job = await run_import(engine, trips_csv, ImportFormat.CSV, events=events_csv, batch_rows=4)
+
+    assert job.status == ImportStatus.PARTIAL, job.error
+    assert (job.rows_read, job.rows_imported) == (6, 6)
+    assert job.rows_rejected == 2
+    rejected = [(r["line"], r["code"]) for r in json.loads(job.rejections)]
+    assert rejected == [(3, "UNKNOWN_TRIP"), (len(lines), "UNKNOWN_TRIP")]
+    after = await table_counts(engine)
+    assert after["safety_events"] - before["safety_events"] == 18  # every matched event
+    await assert_stats_exact(engine)
