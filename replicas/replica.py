@@ -12,8 +12,30 @@ from replicas.pools import Pools
 REPLAY_SQL = "SELECT (pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::bigint"
 # The insert position, not `pg_current_wal_lsn()` (the write position): with
 # synchronous_commit=off a commit returns before its record is written, so only
-# the insert position is sure to be past it.
-PRIMARY_SQL = "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint"
+# the insert position is sure to be past it. When the last record ended on a page
+# boundary, the insert position stands past the next page's header (24 bytes; 40
+# at a segment's start), where no replica's replay position ever gets until more
+# WAL is written: an idle primary would make every replica look behind for good.
+# Such a position is moved back to the boundary (the record's end).
+
+
+def record_end_sql(position: str) -> str:
+    """SQL for `position` (a bigint WAL position), moved back over a page header."""
+    return f"""
+SELECT CASE
+    WHEN at % segment = 40 THEN at - 40
+    WHEN at % block = 24 THEN at - 24
+    ELSE at
+END
+FROM (
+    SELECT ({position}) AS at,
+           current_setting('wal_block_size')::bigint AS block,
+           (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size') AS segment
+) AS insert_position
+"""
+
+
+PRIMARY_SQL = record_end_sql("(pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint")
 
 
 class NotAStandby(Exception):

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from db.migrate import upgrade
+from replicas.replica import PRIMARY_SQL, REPLAY_SQL
 from seed import seed_database
 from tests.faults.servers import PgCluster
 from tests.limits.app import SMALL_PLAN
@@ -44,11 +45,13 @@ class PgPair:
 
     def wait_replayed(self, timeout: float = 15.0) -> None:
         """Until the replica has replayed everything the primary has written."""
-        target = self.primary_sql("SELECT pg_current_wal_insert_lsn()")
+        # The insert position (this primary runs synchronous_commit=off: a commit
+        # may not be flushed yet), as the router reads it: moved back over a page
+        # header no replay reaches while the primary is idle (replicas/replica.py).
+        target = int(self.primary_sql(" ".join(PRIMARY_SQL.split())))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            caught_up = self.replica_sql(f"SELECT pg_last_wal_replay_lsn() >= '{target}'")
-            if caught_up == "t":
+            if int(self.replica_sql(REPLAY_SQL)) >= target:
                 return
             time.sleep(0.05)
         raise TimeoutError("the replica did not catch up")
