@@ -14,9 +14,12 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL, make_url
+
+from db.migrate import upgrade
 
 DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -80,6 +83,20 @@ def throwaway_pg_database(prefix: str = "fleetgraph_test") -> Iterator[str]:
         )
     finally:
         asyncio.run(_admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def migrated_database(backend: str, directory: Path, prefix: str) -> Iterator[str]:
+    """A migrated, empty database for the block: `backend` "sqlite" (a file in
+    `directory`) or "postgresql" (a throwaway database named from `prefix`)."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / 'db.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    with throwaway_pg_database(prefix=prefix) as url:
+        upgrade(url)
+        yield url
 
 
 def require_redis() -> str:

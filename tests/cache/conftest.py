@@ -14,10 +14,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from redis.asyncio import Redis
 
-from db.migrate import upgrade
 from seed import SeedPlan, seed_database
 from tests.cache.client import CacheClient, serving
-from tests.services import require_redis, throwaway_pg_database
+from tests.services import migrated_database, require_redis
 
 PLAN = SeedPlan(drivers=8, trips_per_driver=3, seed=7)
 
@@ -26,13 +25,9 @@ PLAN = SeedPlan(drivers=8, trips_per_driver=3, seed=7)
 def db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('cache') / 'db.sqlite3'}"
-        upgrade(url)
-        yield url
-        return
-    with throwaway_pg_database(prefix="fleetgraph_cache") as url:
-        upgrade(url)
+    with migrated_database(
+        request.param, tmp_path_factory.mktemp("cache"), "fleetgraph_cache"
+    ) as url:
         yield url
 
 

@@ -12,9 +12,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db import create_engine
-from db.migrate import upgrade
 from seed import SeedPlan, seed_database
-from tests.services import throwaway_pg_database
+from tests.services import migrated_database
 
 PLAN = SeedPlan(drivers=12, trips_per_driver=3, seed=3)
 
@@ -23,13 +22,9 @@ PLAN = SeedPlan(drivers=12, trips_per_driver=3, seed=3)
 def migrated_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('ingest') / 'db.sqlite3'}"
-        upgrade(url)
-        yield url
-        return
-    with throwaway_pg_database(prefix="fleetgraph_ingest") as url:
-        upgrade(url)
+    with migrated_database(
+        request.param, tmp_path_factory.mktemp("ingest"), "fleetgraph_ingest"
+    ) as url:
         yield url
 
 

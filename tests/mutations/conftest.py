@@ -17,11 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config import Settings
 from db import create_engine
-from db.migrate import upgrade
 from gql.app import create_app
 from seed import SeedPlan, seed_database
 from tests.mutations.api import SECRET, Api
-from tests.services import throwaway_pg_database
+from tests.services import migrated_database
 
 PLAN = SeedPlan(drivers=10, trips_per_driver=3, seed=1)
 
@@ -30,13 +29,9 @@ PLAN = SeedPlan(drivers=10, trips_per_driver=3, seed=1)
 def migrated_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('mutations') / 'db.sqlite3'}"
-        upgrade(url)
-        yield url
-        return
-    with throwaway_pg_database(prefix="fleetgraph_mutations") as url:
-        upgrade(url)
+    with migrated_database(
+        request.param, tmp_path_factory.mktemp("mutations"), "fleetgraph_mutations"
+    ) as url:
         yield url
 
 

@@ -8,22 +8,17 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db import create_engine
-from db.migrate import upgrade
 from db.statements import count_statements
-from tests.services import throwaway_pg_database
+from tests.services import migrated_database
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def risk_db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('risk') / 'db.sqlite3'}"
-        upgrade(url)
-        yield url
-        return
-    with throwaway_pg_database(prefix="fleetgraph_risk") as url:
-        upgrade(url)
+    with migrated_database(
+        request.param, tmp_path_factory.mktemp("risk"), "fleetgraph_risk"
+    ) as url:
         yield url
 
 
